@@ -1,0 +1,1 @@
+package org.postern; public class Postern { public static void main(String[] a){} }
