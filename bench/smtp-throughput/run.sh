@@ -1,0 +1,371 @@
+#!/usr/bin/env bash
+# SMTP throughput benchmark: Postern vs. a private Postfix instance, same load, same sink.
+# Not run by CI. See bench/README.md. Everything listens on 127.0.0.1 only.
+#
+#   bench/smtp-throughput/run.sh            # both, then the ratio
+#   SKIP_POSTERN=1 bench/smtp-throughput/run.sh   # Postfix only
+#
+# Tunables (environment): MESSAGES=20000 SESSIONS=20 SIZE=4096 IDLE_CONNS=5000 IDLE_HOLD=10
+#   SOURCE_EXTRA="-d" (extra smtp-source options, e.g. -d to reuse connections)
+#   TIMEOUT=<seconds to wait for the sink to receive everything; default scales with MESSAGES>
+#   KEEP=1 (keep the work directory with logs and configs)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HERE="$ROOT/bench/smtp-throughput"
+MESSAGES=${MESSAGES:-20000}
+SESSIONS=${SESSIONS:-20}
+SIZE=${SIZE:-4096}
+IDLE_CONNS=${IDLE_CONNS:-5000}
+IDLE_HOLD=${IDLE_HOLD:-10}
+SOURCE_EXTRA=${SOURCE_EXTRA:-}
+TIMEOUT=${TIMEOUT:-$(( 300 + MESSAGES / 20 ))}
+RCPT=user@bench.test
+SENDER=sender@example.org
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+find_bin() {
+  local name=$1 c
+  for c in "/usr/sbin/$name" "/usr/lib/postfix/sbin/$name" "/usr/bin/$name"; do
+    [ -x "$c" ] && { echo "$c"; return 0; }
+  done
+  command -v "$name" 2>/dev/null
+}
+SMTP_SINK=$(find_bin smtp-sink) || die "smtp-sink not found (apt-get install postfix)"
+SMTP_SOURCE=$(find_bin smtp-source) || die "smtp-source not found (apt-get install postfix)"
+POSTFIX=$(find_bin postfix) || POSTFIX=""
+
+if [ -z "${JAVA_HOME:-}" ]; then
+  for c in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*temurin*; do
+    [ -x "$c/bin/java" ] && { JAVA_HOME=$c; break; }
+  done
+fi
+export JAVA_HOME=${JAVA_HOME:-}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+# More file descriptors for 5,000 idle connections (inherited by Postern and the client).
+want_fds=$(( IDLE_CONNS * 2 + 4096 ))
+hard=$(ulimit -Hn)
+if [ "$hard" != unlimited ] && [ "$hard" -lt "$want_fds" ]; then
+  ulimit -Hn "$want_fds" 2>/dev/null || want_fds=$hard
+fi
+ulimit -n "$want_fds" 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
+log "open files limit: $(ulimit -n)"
+
+WORK=$(mktemp -d /tmp/postern-bench.XXXXXX)
+chmod 755 "$WORK"
+STARTED_PIDS=()
+POSTFIX_CONF=""
+
+cleanup() {
+  local pid
+  if [ -n "$POSTFIX_CONF" ]; then
+    "$POSTFIX" -c "$POSTFIX_CONF" stop >/dev/null 2>&1 || true
+  fi
+  for pid in "${STARTED_PIDS[@]}"; do
+    stop_pid_tree "$pid"
+  done
+  if [ "${KEEP:-0}" = 1 ]; then log "work directory kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+descendants() {
+  local c
+  for c in $(pgrep -P "$1" 2>/dev/null || true); do
+    echo "$c"
+    descendants "$c"
+  done
+}
+
+# Stops a process we started and whatever it spawned.
+stop_pid_tree() {
+  local pid=$1 kids p i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kids=$(descendants "$pid")
+  kill -TERM "$pid" $kids 2>/dev/null || true
+  for i in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  for p in $pid $kids; do kill -KILL "$p" 2>/dev/null || true; done
+  wait "$pid" 2>/dev/null || true
+}
+
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$(( 20000 + RANDOM % 12000 ))
+    is_listening "$p" || { echo "$p"; return 0; }
+  done
+  die "no free port found"
+}
+
+# LISTEN on 127.0.0.1:port or 0.0.0.0:port, from /proc/net/tcp (no connection is made).
+is_listening() {
+  local hex
+  hex=$(printf '%04X' "$1")
+  awk -v h=":$hex" 'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == h { f = 1 } END { exit !f }' /proc/net/tcp
+}
+
+wait_listening() { # port pid seconds
+  local i
+  for i in $(seq 1 $(( $3 * 10 ))); do
+    is_listening "$1" && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+now() { date +%s.%N; }
+fdiv() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.1f", a / b }'; }
+fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+
+# --- the downstream: smtp-sink with running counters (-c), no disk dumps
+SINK_PID=""
+SINK_PORT=""
+SINK_OUT=""
+start_sink() { # name
+  SINK_PORT=$(free_port)
+  SINK_OUT="$WORK/sink-$1.out"
+  local user_opt=()
+  [ "$(id -u)" -eq 0 ] && user_opt=(-u root)
+  "$SMTP_SINK" "${user_opt[@]}" -c -m 1000 "127.0.0.1:$SINK_PORT" 1024 >"$SINK_OUT" 2>&1 </dev/null &
+  SINK_PID=$!
+  STARTED_PIDS+=("$SINK_PID")
+  wait_listening "$SINK_PORT" "$SINK_PID" 10 || die "smtp-sink did not start: $(cat "$SINK_OUT")"
+}
+sink_count() { # messages received so far (smtp-sink -c prints "sess=.. quit=.. mesg=N\r")
+  local n
+  n=$(tail -c 200 "$SINK_OUT" 2>/dev/null | tr '\r' '\n' | grep -o 'mesg=[0-9]*' | tail -1 | cut -d= -f2 || true)
+  echo "${n:-0}"
+}
+stop_sink() { stop_pid_tree "$SINK_PID"; }
+
+# --- one measured run: smtp-source -> PORT -> ... -> sink; prints "rate inject_rate seconds got"
+RESULT_RATE=""; RESULT_INJECT=""; RESULT_SECS=""; RESULT_GOT=""
+drive_load() { # name port
+  local name=$1 port=$2 t0 t_inj t1 rc deadline got
+  log "$name: sending $MESSAGES messages of $SIZE bytes over $SESSIONS sessions to 127.0.0.1:$port"
+  t0=$(now)
+  set +e
+  # shellcheck disable=SC2086
+  "$SMTP_SOURCE" -s "$SESSIONS" -l "$SIZE" -m "$MESSAGES" -t "$RCPT" -f "$SENDER" -M bench-client.test \
+    $SOURCE_EXTRA "127.0.0.1:$port" >"$WORK/source-$name.out" 2>&1 </dev/null
+  rc=$?
+  set -e
+  t_inj=$(now)
+  [ "$rc" -eq 0 ] || log "$name: smtp-source exited $rc: $(tail -3 "$WORK/source-$name.out" | tr '\n' ' ')"
+  deadline=$(( $(date +%s) + TIMEOUT ))
+  while :; do
+    got=$(sink_count)
+    [ "$got" -ge "$MESSAGES" ] && break
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      log "$name: TIMEOUT after ${TIMEOUT}s: sink has $got of $MESSAGES"
+      break
+    fi
+    sleep 0.05
+  done
+  t1=$(now)
+  RESULT_GOT=$got
+  RESULT_SECS=$(fsub "$t1" "$t0")
+  RESULT_RATE=$(fdiv "$got" "$RESULT_SECS")
+  RESULT_INJECT=$(fdiv "$MESSAGES" "$(fsub "$t_inj" "$t0")")
+  log "$name: sink received $got/$MESSAGES in ${RESULT_SECS}s = $RESULT_RATE msg/s end to end (accepted at $RESULT_INJECT msg/s)"
+}
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# The JVM of a launcher: the pid itself if it is java, else its java descendant.
+jvm_pid() {
+  local p
+  for p in "$1" $(descendants "$1"); do
+    case "$(readlink "/proc/$p/exe" 2>/dev/null)" in
+      */java) echo "$p"; return 0 ;;
+    esac
+  done
+  echo "$1"
+}
+
+# ================================================================= Postern
+POSTERN_RATE=""; POSTERN_RSS_IDLE=""; POSTERN_RSS_CONNS=""; POSTERN_RSS_AFTER=""; IDLE_RESULT=""
+POSTERN_GOT=""; POSTERN_SECS=""; POSTERN_INJECT=""
+run_postern() {
+  if [ ! -x "$ROOT/postern" ]; then
+    log "Postern: $ROOT/postern not found or not executable: skipping the Postern runs"
+    return 0
+  fi
+  start_sink postern
+  local port data conf pid jpid
+  port=$(free_port)
+  data="$WORK/postern-data"
+  mkdir -p "$data"
+  conf="$WORK/postern.yaml"
+  cat >"$conf" <<EOF
+node: { hostname: bench.postern.test, data-dir: $data }
+listeners: { smtp: { address: 127.0.0.1, port: $port } }
+store: { url: "jdbc:h2:file:$data/postern" }
+limits: { connections-per-ip: 10000, messages-per-ip-per-minute: 10000000, max-recipients: 500 }
+tenants:
+  - id: bench
+    domains: [bench.test]
+    delivery: "smtp://127.0.0.1:$SINK_PORT"
+EOF
+  log "Postern: starting on 127.0.0.1:$port (downstream sink 127.0.0.1:$SINK_PORT)"
+  (cd "$ROOT" && exec ./postern serve --config "$conf") >"$WORK/postern.log" 2>&1 </dev/null &
+  pid=$!
+  STARTED_PIDS+=("$pid")
+  wait_listening "$port" "$pid" 600 || die "Postern did not listen on $port: $(tail -20 "$WORK/postern.log")"
+  sleep 5
+  jpid=$(jvm_pid "$pid")
+  POSTERN_RSS_IDLE=$(rss_kb "$jpid")
+  log "Postern: RSS idle (start + 5 s) = $POSTERN_RSS_IDLE kB (pid $jpid)"
+
+  log "Postern: opening $IDLE_CONNS idle connections, holding ${IDLE_HOLD}s"
+  "$JAVA" "$HERE/IdleConnections.java" 127.0.0.1 "$port" "$IDLE_CONNS" "$IDLE_HOLD" >"$WORK/idle.out" 2>&1 &
+  local cpid=$! i
+  STARTED_PIDS+=("$cpid")
+  for i in $(seq 1 1200); do
+    grep -q '^HOLDING' "$WORK/idle.out" 2>/dev/null && break
+    kill -0 "$cpid" 2>/dev/null || break
+    sleep 0.1
+  done
+  sleep 1
+  POSTERN_RSS_CONNS=$(rss_kb "$jpid")
+  wait "$cpid" || true
+  IDLE_RESULT=$(grep '^RESULT' "$WORK/idle.out" || tail -3 "$WORK/idle.out" | tr '\n' ' ')
+  log "Postern: RSS with $IDLE_CONNS idle connections = $POSTERN_RSS_CONNS kB; $IDLE_RESULT"
+  sleep 2
+
+  drive_load postern "$port"
+  POSTERN_RATE=$RESULT_RATE; POSTERN_GOT=$RESULT_GOT; POSTERN_SECS=$RESULT_SECS; POSTERN_INJECT=$RESULT_INJECT
+  POSTERN_RSS_AFTER=$(rss_kb "$jpid")
+  stop_pid_tree "$pid"
+  stop_sink
+}
+
+# ================================================================= Postfix
+POSTFIX_RATE=""; POSTFIX_GOT=""; POSTFIX_SECS=""; POSTFIX_INJECT=""
+run_postfix() {
+  if [ -z "$POSTFIX" ]; then
+    log "Postfix: postfix binary not found: skipping"
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    log "Postfix: needs root (private instance with its own queue): skipping"
+    return 0
+  fi
+  start_sink postfix
+  local port pfx
+  port=$(free_port)
+  pfx="$WORK/postfix"
+  mkdir -p "$pfx/etc" "$pfx/spool" "$pfx/data" "$pfx/log"
+  chown postfix "$pfx/data"
+  cat >"$pfx/etc/main.cf" <<EOF
+# Private Postfix relay for the benchmark (generated by bench/smtp-throughput/run.sh)
+compatibility_level = 3.6
+queue_directory = $pfx/spool
+data_directory = $pfx/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = postfix.bench.test
+mydomain = bench-postfix.test
+myorigin = \$myhostname
+mydestination =
+local_recipient_maps =
+local_transport = error:5.1.1 local delivery is disabled
+alias_maps =
+alias_database =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+relay_domains = bench.test
+relayhost = [127.0.0.1]:$SINK_PORT
+smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+smtpd_banner = \$myhostname ESMTP
+smtpd_tls_security_level = none
+smtp_tls_security_level = none
+smtp_dns_support_level = disabled
+content_filter =
+biff = no
+append_dot_mydomain = no
+maillog_file_prefixes = $pfx/log
+maillog_file = $pfx/log/maillog
+EOF
+  cat >"$pfx/etc/master.cf" <<EOF
+# service type  private unpriv  chroot  wakeup  maxproc command
+127.0.0.1:$port inet n -       n       -       -       smtpd
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOF
+  POSTFIX_CONF="$pfx/etc"
+  log "Postfix: starting private instance on 127.0.0.1:$port (relayhost 127.0.0.1:$SINK_PORT)"
+  # (the postfix command only writes errors to stderr on a terminal; else to syslog/maillog)
+  if ! "$POSTFIX" -c "$POSTFIX_CONF" start >"$WORK/postfix-start.out" 2>&1; then
+    command -v script >/dev/null 2>&1 \
+      && script -qc "$POSTFIX -c $POSTFIX_CONF check" /dev/null >>"$WORK/postfix-start.out" 2>&1
+    die "postfix start failed: $(cat "$WORK/postfix-start.out") $(tail -5 "$pfx/log/maillog" 2>/dev/null)"
+  fi
+  local mpid=""
+  for _ in $(seq 1 100); do
+    mpid=$(head -1 "$pfx/spool/pid/master.pid" 2>/dev/null | tr -d ' ' || true)
+    [ -n "$mpid" ] && is_listening "$port" && break
+    sleep 0.1
+  done
+  is_listening "$port" || die "Postfix does not listen on $port: $(cat "$WORK/postfix-start.out") $(tail "$pfx/log/maillog" 2>/dev/null)"
+  sleep 1
+  drive_load postfix "$port"
+  POSTFIX_RATE=$RESULT_RATE; POSTFIX_GOT=$RESULT_GOT; POSTFIX_SECS=$RESULT_SECS; POSTFIX_INJECT=$RESULT_INJECT
+  "$POSTFIX" -c "$POSTFIX_CONF" stop >/dev/null 2>&1 || true
+  for _ in $(seq 1 100); do
+    [ -n "$mpid" ] && kill -0 "$mpid" 2>/dev/null || break
+    sleep 0.1
+  done
+  POSTFIX_CONF=""
+  local warn
+  warn=$(grep -c -E 'warning|fatal|panic' "$pfx/log/maillog" 2>/dev/null || true)
+  [ "${warn:-0}" -eq 0 ] || log "Postfix: $warn warning/fatal lines in maillog (KEEP=1 to inspect)"
+  stop_sink
+}
+
+[ "${SKIP_POSTERN:-0}" = 1 ] || run_postern
+[ "${SKIP_POSTFIX:-0}" = 1 ] || run_postfix
+
+# ================================================================= report
+mb() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }' || echo "n/a"; }
+echo
+echo "== SMTP throughput: $MESSAGES messages x $SIZE bytes, $SESSIONS parallel sessions, 1 recipient, via smtp-sink"
+echo "   load: smtp-source -s $SESSIONS -l $SIZE -m $MESSAGES -t $RCPT -f $SENDER${SOURCE_EXTRA:+ $SOURCE_EXTRA} (CPUs: $(nproc))"
+printf '%-28s %s\n' "Postern msg/s (end to end):" "${POSTERN_RATE:-n/a}${POSTERN_GOT:+  ($POSTERN_GOT delivered in ${POSTERN_SECS}s; accepted at $POSTERN_INJECT msg/s)}"
+printf '%-28s %s\n' "Postfix msg/s (end to end):" "${POSTFIX_RATE:-n/a}${POSTFIX_GOT:+  ($POSTFIX_GOT delivered in ${POSTFIX_SECS}s; accepted at $POSTFIX_INJECT msg/s)}"
+if [ -n "$POSTERN_RATE" ] && [ -n "$POSTFIX_RATE" ] && [ "$POSTFIX_RATE" != n/a ] && [ "$POSTERN_RATE" != n/a ]; then
+  printf '%-28s %s\n' "Ratio Postern/Postfix:" "$(awk -v a="$POSTERN_RATE" -v b="$POSTFIX_RATE" 'BEGIN { printf "%.2f", a / b }')"
+else
+  printf '%-28s %s\n' "Ratio Postern/Postfix:" "n/a"
+fi
+printf '%-28s %s\n' "Postern RSS idle:" "$(mb "$POSTERN_RSS_IDLE")"
+printf '%-28s %s\n' "Postern RSS $IDLE_CONNS idle conns:" "$(mb "$POSTERN_RSS_CONNS")"
+printf '%-28s %s\n' "Postern RSS after load:" "$(mb "$POSTERN_RSS_AFTER")"
+printf '%-28s %s\n' "Idle connections:" "${IDLE_RESULT:-n/a}"

@@ -1,0 +1,209 @@
+package org.postern.cli;
+
+import org.postern.Postern;
+import org.postern.config.ConfigLoader;
+import org.postern.edge.Gateway;
+import org.postern.trace.TraceQuery;
+import org.postern.trace.TraceRecord;
+import org.postern.trace.TraceStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Starts a gateway on the embedded defaults with two demo tenants, sends real scenarios through it over SMTP,
+ * prints what happened to each and how to look it up, then keeps serving (or exits with --once).
+ * Each scenario states what it expects; a surprise makes the demo fail, so the demo doubles as a smoke test.
+ */
+@Command(name = "demo", description = "Run a gateway with two demo tenants and send real scenarios through it")
+public final class DemoCommand implements Runnable {
+
+    private static final Pattern REF = Pattern.compile("\\[ref=([0-9A-Z]+)]");
+
+    @Option(names = "--once", description = "exit 0 after printing the scenarios") boolean once;
+    @Option(names = "--data-dir", defaultValue = "./data/demo", description = "where the demo keeps its store, spool and Maildirs (default: ${DEFAULT-VALUE})") Path dataDir;
+    @Option(names = "--port", defaultValue = "2525", description = "SMTP port; a free one is chosen when it is taken") int port;
+
+    private final List<String> surprises = new ArrayList<>();
+
+    @Override
+    public void run() {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        Path configFile = writeConfig(dir, freePort(port));
+        Gateway gateway = Gateway.start(ConfigLoader.load(configFile));
+        try {
+            int smtp = gateway.smtpPort();
+            System.out.println();
+            System.out.println("Postern demo: SMTP on 127.0.0.1:" + smtp + ", data in " + dir);
+            System.out.println("Tenants: contoso (contoso.test, contoso-corp.test; recipients alice, bob) and fabrikam (fabrikam.test)");
+            System.out.println();
+            scenarios(gateway, smtp, configFile, dir);
+            System.out.println("Maildirs:  " + dir.resolve("mail"));
+            System.out.println("Trace:     ./postern trace --config " + configFile + " --since 1h");
+            System.out.println("Try it:    swaks --server 127.0.0.1:" + smtp + " --to alice@contoso.test --from you@example.org");
+            if (!surprises.isEmpty()) {
+                throw new Postern.CliFailure("demo: unexpected outcomes: " + String.join("; ", surprises));
+            }
+            if (once) return;
+            System.out.println("\nServing until Ctrl-C.");
+            CountDownLatch forever = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(gateway::close));
+            forever.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            throw new Postern.CliFailure("demo: " + e.getMessage());
+        } finally {
+            if (once || !surprises.isEmpty()) gateway.close();
+        }
+    }
+
+    private void scenarios(Gateway gw, int smtp, Path configFile, Path dir) throws IOException {
+        String marker = "demo-" + System.currentTimeMillis();
+        // 1. Clean mail to a listed recipient: accepted, then delivered to contoso's Maildir.
+        try (DemoClient c = client(smtp)) {
+            c.send("EHLO client.example.org");
+            c.send("MAIL FROM:<sender@example.org>");
+            c.send("RCPT TO:<alice@contoso.test>");
+            String reply = c.data("From: sender@example.org\nTo: alice@contoso.test\nSubject: Quarterly report " + marker
+                    + "\nMessage-ID: <" + marker + "@example.org>\nX-Postern-SCL: -1\nAuthentication-Results: "
+                    + gw.hostname() + "; spf=pass\n\nHello Alice,\n.here is a line starting with a dot.\n");
+            c.send("QUIT");
+            String ref = ref(reply);
+            Optional<TraceRecord> delivered = awaitDelivery(gw, ref);
+            show("1. Clean mail to alice@contoso.test", reply, "250", ref, configFile,
+                    delivered.map(r -> "delivered to " + dir.resolve("mail/contoso/alice@contoso.test/new")
+                            + "; forged X-Postern-SCL and Authentication-Results headers removed").orElse("not delivered yet"));
+            if (delivered.isEmpty()) surprises.add("scenario 1 was not delivered");
+        }
+        // 2. Unknown recipient of a tenant that lists its recipients.
+        try (DemoClient c = client(smtp)) {
+            c.send("EHLO client.example.org");
+            c.send("MAIL FROM:<sender@example.org>");
+            String reply = c.send("RCPT TO:<carol@contoso.test>");
+            c.send("QUIT");
+            show("2. Unknown recipient carol@contoso.test", reply, "550 5.1.1", ref(reply), configFile, "refused at RCPT");
+        }
+        // 3. Relay attempt: no tenant serves example.net.
+        try (DemoClient c = client(smtp)) {
+            c.send("EHLO client.example.org");
+            c.send("MAIL FROM:<sender@example.org>");
+            String reply = c.send("RCPT TO:<victim@example.net>");
+            c.send("QUIT");
+            show("3. Relay attempt to victim@example.net", reply, "554 5.7.1", ref(reply), configFile, "refused: Postern is no open relay");
+        }
+        // 4. Two tenants in one transaction: the second recipient is deferred, then sent in its own transaction.
+        try (DemoClient c = client(smtp)) {
+            c.send("EHLO client.example.org");
+            c.send("MAIL FROM:<sender@example.org>");
+            c.send("RCPT TO:<bob@contoso.test>");
+            String second = c.send("RCPT TO:<dave@fabrikam.test>");
+            String first = c.data("Subject: Shared news " + marker + "\n\nfor bob\n");
+            c.send("MAIL FROM:<sender@example.org>");
+            c.send("RCPT TO:<dave@fabrikam.test>");
+            String retried = c.data("Subject: Shared news " + marker + "\n\nfor dave\n");
+            c.send("QUIT");
+            show("4. Two tenants in one transaction (bob@contoso.test + dave@fabrikam.test)", second, "452 4.5.3", ref(second), configFile,
+                    "bob's copy: " + first + " / dave's retry in its own transaction: " + retried);
+            awaitDelivery(gw, ref(retried));
+            if (!first.startsWith("250") || !retried.startsWith("250")) surprises.add("scenario 4 copies were not accepted");
+        }
+        // 5. SMTP smuggling: an end of data with a bare LF must not end the message.
+        try (DemoClient c = client(smtp)) {
+            c.send("EHLO client.example.org");
+            c.send("MAIL FROM:<sender@example.org>");
+            c.send("RCPT TO:<alice@contoso.test>");
+            c.send("DATA");
+            c.raw(("Subject: smuggling " + marker + "\r\n\r\nhello\n.\r\nMAIL FROM:<ceo@contoso.test>\r\n").getBytes(StandardCharsets.US_ASCII));
+            String reply = c.reply();
+            show("5. SMTP smuggling attempt (<LF>.<CR><LF> inside DATA)", reply, "5", ref(reply), configFile, "refused, nothing accepted");
+        }
+    }
+
+    private void show(String title, String reply, String expected, String ref, Path configFile, String outcome) {
+        boolean ok = reply.startsWith(expected);
+        if (!ok) surprises.add(title + ": expected " + expected + ", got " + reply);
+        System.out.println(title);
+        System.out.println("   server said: " + reply);
+        System.out.println("   outcome:     " + outcome + (ok ? "" : "  (UNEXPECTED)"));
+        if (!ref.isEmpty()) System.out.println("   look it up:  ./postern trace --config " + configFile + " --ref " + ref);
+        System.out.println();
+    }
+
+    private static Optional<TraceRecord> awaitDelivery(Gateway gw, String ref) {
+        if (ref.isEmpty()) return Optional.empty();
+        long until = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < until) {
+            List<TraceRecord> found = gw.trace().search(TraceQuery.all().withRef(ref));
+            if (!found.isEmpty() && found.get(0).status() == TraceStatus.Delivered) return Optional.of(found.get(0));
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String ref(String reply) {
+        Matcher m = REF.matcher(reply);
+        return m.find() ? m.group(1) : "";
+    }
+
+    private static DemoClient client(int port) throws IOException {
+        DemoClient c = new DemoClient("127.0.0.1", port);
+        c.reply();
+        return c;
+    }
+
+    private static int freePort(int wanted) {
+        try (ServerSocket s = new ServerSocket(wanted, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return wanted;
+        } catch (IOException busy) {
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException e) {
+                throw new Postern.CliFailure("no free port for the demo: " + e.getMessage());
+            }
+        }
+    }
+
+    private static Path writeConfig(Path dir, int smtpPort) {
+        String yaml = """
+                # Written by `postern demo`; use it with trace/apply/explain: --config %1$s/postern.yaml
+                node: { hostname: mx.demo.postern.test, data-dir: "%1$s" }
+                listeners:
+                  smtp: { address: 127.0.0.1, port: %2$d }
+                store: { url: "jdbc:h2:file:%1$s/postern" }
+                tenants:
+                  - id: contoso
+                    domains: [contoso.test, contoso-corp.test]
+                    recipients: [alice@contoso.test, bob@contoso.test]
+                    delivery: "maildir:%1$s/mail/contoso"
+                  - id: fabrikam
+                    domains: [fabrikam.test]
+                    delivery: "maildir:%1$s/mail/fabrikam"
+                """.formatted(dir, smtpPort);
+        try {
+            Files.createDirectories(dir);
+            Path file = dir.resolve("postern.yaml");
+            Files.writeString(file, yaml);
+            return file;
+        } catch (IOException e) {
+            throw new Postern.CliFailure("cannot write the demo configuration in " + dir + ": " + e.getMessage());
+        }
+    }
+
+}

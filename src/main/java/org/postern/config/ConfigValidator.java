@@ -1,0 +1,49 @@
+package org.postern.config;
+
+import org.postern.policy.Cidr;
+
+/** Checks values Jackson cannot: units, ranges, CIDRs. Fails with the key that is wrong. */
+final class ConfigValidator {
+
+    private ConfigValidator() { }
+
+    static void validate(OperatorConfig c) {
+        require(c.node() != null && c.node().hostname() != null && !c.node().hostname().isBlank(), "node.hostname is required");
+        require(c.listeners() != null && c.listeners().smtp() != null, "listeners.smtp is required");
+        port("listeners.smtp.port", c.listeners().smtp().port());
+        c.listeners().submission().ifPresent(l -> port("listeners.submission.port", l.port()));
+        c.listeners().admin().ifPresent(l -> port("listeners.admin.port", l.port()));
+        require(c.store() != null && c.store().url() != null && c.store().url().startsWith("jdbc:"),
+                "store.url must be a JDBC URL (jdbc:h2:file:... or jdbc:postgresql://...)");
+        Units.bytes(c.limits().maxMessageSize());
+        require(c.limits().maxRecipients() > 0, "limits.max-recipients must be positive");
+        require(c.limits().connectionsPerIp() > 0, "limits.connections-per-ip must be positive");
+        require(c.limits().messagesPerIpPerMinute() > 0, "limits.messages-per-ip-per-minute must be positive");
+        Units.duration(c.dns().timeout());
+        for (String ip : c.operator().blockedIps()) {
+            try {
+                Cidr.parse(ip);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("operator.blocked-ips: " + e.getMessage());
+            }
+        }
+        Units.duration(c.delivery().retryInitial());
+        Units.duration(c.delivery().retryMax());
+        Units.duration(c.delivery().maxAge());
+        Units.duration(c.delivery().connectTimeout());
+        Units.duration(c.delivery().readTimeout());
+        require(c.delivery().workers() > 0, "delivery.workers must be positive");
+        Units.duration(c.smtp().commandTimeout());
+        Units.duration(c.smtp().dataTimeout());
+        require(c.smtp().maxErrors() > 0, "smtp.max-errors must be positive");
+        require(c.smtp().maxConnections() > 0, "smtp.max-connections must be positive");
+    }
+
+    private static void port(String key, int port) {
+        require(port >= 0 && port <= 65535, key + " must be a port number (0-65535)");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new ConfigException(message);
+    }
+}

@@ -1,0 +1,80 @@
+package org.postern.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The operator's configuration file (INTERFACES §2). Every section is optional except what a node cannot run
+ * without; defaults are the embedded ones ({@link #defaults()}). Unknown keys are a load error.
+ */
+public record OperatorConfig(
+        Node node,
+        Listeners listeners,
+        Optional<Tls> tls,
+        Store store,
+        Optional<Redis> redis,
+        Dns dns,
+        List<Dnsbl> dnsbl,
+        Limits limits,
+        Optional<Malware> malware,
+        Optional<Content> content,
+        Optional<Outbound> outbound,
+        Operator operator,
+        Delivery delivery,
+        Smtp smtp,
+        JsonNode tenants) {
+
+    public record Node(String hostname, @JsonProperty("data-dir") String dataDir) { }
+
+    public record Listener(String address, int port) { }
+
+    public record Listeners(Listener smtp, Optional<Listener> submission, Optional<Listener> admin) { }
+
+    public record Tls(String certificate, @JsonProperty("private-key") String privateKey,
+                      @JsonProperty("client-ca") Optional<String> clientCa) { }
+
+    public record Store(String url) { }
+
+    public record Redis(String url) { }
+
+    public record Dns(List<String> servers, String timeout) { }
+
+    public record Dnsbl(String zone, int weight) { }
+
+    public record Limits(@JsonProperty("max-message-size") String maxMessageSize,
+                         @JsonProperty("max-recipients") int maxRecipients,
+                         @JsonProperty("connections-per-ip") int connectionsPerIp,
+                         @JsonProperty("messages-per-ip-per-minute") int messagesPerIpPerMinute) { }
+
+    public record Malware(String clamd) { }
+
+    public record Content(String model) { }
+
+    public record Pool(@JsonProperty("source-address") String sourceAddress, String helo) { }
+
+    public record Outbound(String helo, @JsonProperty("mx-port") Optional<Integer> mxPort,
+                           @JsonProperty("high-risk-pool") Optional<Pool> highRiskPool) { }
+
+    public record Operator(@JsonProperty("blocked-ips") List<String> blockedIps) { }
+
+    /** Spool delivery: retry backoff and how long a message may wait before it fails. */
+    public record Delivery(@JsonProperty("retry-initial") String retryInitial,
+                           @JsonProperty("retry-max") String retryMax,
+                           @JsonProperty("max-age") String maxAge,
+                           @JsonProperty("connect-timeout") String connectTimeout,
+                           @JsonProperty("read-timeout") String readTimeout,
+                           int workers) { }
+
+    /** RFC 5321 §4.5.3.2 timeouts and session limits. */
+    public record Smtp(@JsonProperty("command-timeout") String commandTimeout,
+                       @JsonProperty("data-timeout") String dataTimeout,
+                       @JsonProperty("max-errors") int maxErrors,
+                       @JsonProperty("max-connections") int maxConnections) { }
+
+    public static OperatorConfig defaults() {
+        return ConfigLoader.defaults();
+    }
+}

@@ -1,0 +1,16 @@
+package org.postern.edge;
+
+import org.postern.dns.DnsResolver;
+import org.postern.policy.LocalClientCounters;
+import org.postern.policy.PolicyPipeline;
+import org.postern.queue.Spool;
+import org.postern.tenant.TenantDirectory;
+import org.postern.trace.TraceStore;
+
+import java.time.Clock;
+
+/** What every inbound session shares: the node's pipeline, tenants, spool, trace and clocks. */
+public record EdgeContext(String hostname, String node, PolicyPipeline pipeline, TenantDirectory tenants,
+                          Spool spool, TraceStore trace, LocalClientCounters counters, DnsResolver dns,
+                          Clock clock, References references, ReplyCatalogue replies) {
+}

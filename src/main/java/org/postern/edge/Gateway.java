@@ -1,0 +1,147 @@
+package org.postern.edge;
+
+import org.postern.config.OperatorConfig;
+import org.postern.config.Units;
+import org.postern.dns.DnsjavaResolver;
+import org.postern.policy.LocalClientCounters;
+import org.postern.policy.PolicyPipeline;
+import org.postern.policy.StandardPipeline;
+import org.postern.queue.DeliveryScheduler;
+import org.postern.queue.DeliverySettings;
+import org.postern.queue.FileSpool;
+import org.postern.queue.RetryPolicy;
+import org.postern.smtp.ServerTls;
+import org.postern.smtp.SmtpServer;
+import org.postern.smtp.SmtpSettings;
+import org.postern.smtp.TlsContextFactory;
+import org.postern.smtp.TlsSettings;
+import org.postern.tenant.TenantDirectory;
+import org.postern.trace.DeliveryEvent;
+import org.postern.trace.TraceStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One running node: store, tenants, spool and delivery, and the SMTP listener, started in that order
+ * (nothing is accepted before the spool has resumed) and closed in reverse (the listener drains first).
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final OperatorConfig config;
+    private final NodeServices services;
+    private final FileSpool spool;
+    private final SmtpServer smtp;
+    private final TenantDirectory tenants;
+    private boolean closed;
+
+    private Gateway(OperatorConfig config, NodeServices services, FileSpool spool, SmtpServer smtp, TenantDirectory tenants) {
+        this.config = config;
+        this.services = services;
+        this.spool = spool;
+        this.smtp = smtp;
+        this.tenants = tenants;
+    }
+
+    public static Gateway start(OperatorConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    public static Gateway start(OperatorConfig config, Clock clock) {
+        String hostname = config.node().hostname();
+        NodeServices services = NodeServices.open(config);
+        FileSpool spool = null;
+        try {
+            TraceStore trace = services.trace();
+            TenantDirectory tenants = new TenantDirectory(services.catalog(), clock, Duration.ofSeconds(1));
+            var d = config.delivery();
+            DeliverySettings delivery = DeliverySettings.defaults(hostname)
+                    .withRetry(new RetryPolicy(Units.duration(d.retryInitial()), Units.duration(d.retryMax()), Units.duration(d.maxAge())))
+                    .withWorkers(d.workers())
+                    .withTimeouts(Units.duration(d.connectTimeout()), Units.duration(d.readTimeout()));
+            DeliveryScheduler scheduler = DeliveryScheduler.start(delivery, event -> traceDelivery(trace, event), clock);
+            spool = FileSpool.open(Path.of(config.node().dataDir()), scheduler);
+
+            LocalClientCounters counters = new LocalClientCounters(clock);
+            PolicyPipeline pipeline = StandardPipeline.build(NodeServices.pipelineSettings(config), counters);
+            EdgeContext ctx = new EdgeContext(hostname, hostname, pipeline, tenants, spool, trace, counters,
+                    new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout())),
+                    clock, new References(clock), new ReplyCatalogue(hostname));
+
+            Optional<ServerTls> tls = Optional.of(TlsContextFactory.create(tlsSettings(config), hostname));
+            var listener = config.listeners().smtp();
+            SmtpServer smtp = new SmtpServer(new InetSocketAddress(listener.address(), listener.port()), "smtp",
+                    smtpSettings(config), () -> new InboundSession(ctx), () -> tls);
+            smtp.start();
+            log.info("Postern {} ready: SMTP {}:{}, store {}, data {}", hostname, listener.address(), smtp.port(),
+                    config.store().url().replaceAll("password=[^&;]*", "password=***"), config.node().dataDir());
+            return new Gateway(config, services, spool, smtp, tenants);
+        } catch (org.postern.smtp.TlsConfigurationException e) {
+            if (spool != null) spool.close();
+            services.close();
+            throw new org.postern.config.ConfigException("tls: " + e.getMessage(), e);
+        } catch (IOException e) {
+            if (spool != null) spool.close();
+            services.close();
+            throw new UncheckedIOException("cannot start: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (spool != null) spool.close();
+            services.close();
+            throw e;
+        }
+    }
+
+    private static void traceDelivery(TraceStore trace, DeliveryEvent event) {
+        trace.delivery(event); // the scheduler logs a failure here and keeps delivering
+    }
+
+    static SmtpSettings smtpSettings(OperatorConfig c) {
+        Duration command = Units.duration(c.smtp().commandTimeout());
+        return SmtpSettings.builder(c.node().hostname())
+                .maxMessageSize(Units.bytes(c.limits().maxMessageSize()))
+                .maxErrors(c.smtp().maxErrors())
+                .commandTimeout(command)
+                .dataInitiationTimeout(command)
+                .dataBlockTimeout(command)
+                .dataTerminationTimeout(Units.duration(c.smtp().dataTimeout()))
+                .build();
+    }
+
+    private static TlsSettings tlsSettings(OperatorConfig c) {
+        if (c.tls().isEmpty()) return TlsSettings.selfSigned();
+        var t = c.tls().get();
+        TlsSettings s = TlsSettings.pem(Path.of(t.certificate()), Path.of(t.privateKey()));
+        return t.clientCa().map(ca -> s.withClientCa(Path.of(ca))).orElse(s);
+    }
+
+    public int smtpPort() { return smtp.port(); }
+
+    public String hostname() { return config.node().hostname(); }
+
+    public TraceStore trace() { return services.trace(); }
+
+    public TenantDirectory tenants() { return tenants; }
+
+    public FileSpool spool() { return spool; }
+
+    /** Stops accepting, lets sessions finish (drain), stops delivery with the queue kept on disk, closes the store. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        log.info("Postern {} stopping: draining sessions", hostname());
+        smtp.close();
+        spool.close();
+        services.close();
+        log.info("Postern {} stopped", hostname());
+    }
+}

@@ -1,0 +1,271 @@
+package org.postern.edge;
+
+import org.postern.policy.Decision;
+import org.postern.policy.Evidence;
+import org.postern.policy.Phase;
+import org.postern.policy.Reason;
+import org.postern.policy.ReasonCode;
+import org.postern.policy.Verdict;
+import org.postern.queue.Envelope;
+import org.postern.queue.Spool;
+import org.postern.smtp.ConnectionInfo;
+import org.postern.smtp.HeloInfo;
+import org.postern.smtp.MailFrom;
+import org.postern.smtp.MessageSink;
+import org.postern.smtp.RcptTo;
+import org.postern.smtp.Reply;
+import org.postern.smtp.SessionHandler;
+import org.postern.smtp.TlsInfo;
+import org.postern.store.StoreUnavailableException;
+import org.postern.tenant.Domains;
+import org.postern.tenant.Tenant;
+import org.postern.trace.TraceStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One inbound SMTP session seen from the policy side: it turns each command into evidence, asks the phase's
+ * stages, answers with the catalogue's reply and traces every refusal and every accepted message.
+ * It owns no socket; {@link org.postern.smtp.SmtpSession} does.
+ */
+final class InboundSession implements SessionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(InboundSession.class);
+
+    private final EdgeContext ctx;
+    private final String sessionRef;
+    private ConnectionInfo connection;
+    private Evidence evidence;
+    private boolean extended;
+    private CompletableFuture<Optional<String>> clientName = CompletableFuture.completedFuture(Optional.empty());
+    private Transaction tx;
+
+    /** The current transaction: its reference, sender, accepted recipients and the chain so far. */
+    private static final class Transaction {
+        final String ref;
+        final MailFrom mailFrom;
+        final List<String> recipients = new ArrayList<>();
+        final List<Verdict.Step> chain = new ArrayList<>();
+        Tenant tenant;
+
+        Transaction(String ref, MailFrom mailFrom) {
+            this.ref = ref;
+            this.mailFrom = mailFrom;
+        }
+    }
+
+    InboundSession(EdgeContext ctx) {
+        this.ctx = ctx;
+        this.sessionRef = ctx.references().next();
+    }
+
+    @Override
+    public String reference() {
+        return tx != null ? tx.ref : sessionRef;
+    }
+
+    @Override
+    public Reply connect(ConnectionInfo c) {
+        this.connection = c;
+        InetAddress ip = c.clientAddress();
+        ctx.counters().connectionOpened(ip);
+        // Reverse DNS runs beside the session; only the Received line waits for it, briefly.
+        if (!ip.isLoopbackAddress()) clientName = CompletableFuture.supplyAsync(() -> ctx.dns().verifiedName(ip), Threads.VIRTUAL);
+        evidence = Evidence.connected(ip, Optional.empty(), c.listener());
+        Verdict v = ctx.pipeline().run(Phase.CONNECT, evidence);
+        if (!v.proceeds()) return refuse(v, sessionRef, Optional.empty(), List.of(), Optional.empty());
+        return ctx.replies().greeting();
+    }
+
+    @Override
+    public Reply helo(HeloInfo helo) {
+        extended = helo.extended();
+        evidence = evidence.withHelo(helo.name()).withoutTransaction();
+        tx = null;
+        return ctx.replies().helo(helo.name());
+    }
+
+    @Override
+    public void tlsEstablished(TlsInfo tls) {
+        var cert = tls.clientCertificate().filter(TlsInfo.ClientCertificate::verified);
+        List<String> names = new ArrayList<>();
+        cert.ifPresent(cc -> {
+            cc.commonName().ifPresent(names::add);
+            names.addAll(cc.dnsNames());
+        });
+        evidence = evidence.withTls(new Evidence.TlsFacts(tls.protocol(), tls.cipherSuite(),
+                cert.map(TlsInfo.ClientCertificate::subject), names, cert.isPresent()));
+    }
+
+    @Override
+    public Reply mailFrom(MailFrom mailFrom) {
+        tx = new Transaction(ctx.references().next(), mailFrom);
+        evidence = evidence.withMailFrom(mailFrom.address());
+        Verdict v = ctx.pipeline().run(Phase.MAIL, evidence);
+        if (!v.proceeds()) {
+            Transaction refused = tx;
+            tx = null;
+            return refuse(v, refused.ref, Optional.empty(), List.of(), Optional.of(mailFrom.address()));
+        }
+        tx.chain.addAll(v.chain());
+        return ctx.replies().senderOk();
+    }
+
+    @Override
+    public Reply rcptTo(RcptTo rcpt) {
+        String domain = Domains.ofAddress(rcpt.address());
+        Optional<Tenant> owner = domain.isEmpty() ? Optional.empty() : ctx.tenants().forDomain(domain);
+        Evidence judged = evidence.judging(new Evidence.RecipientCandidate(rcpt.address(), domain, owner));
+        Verdict v = ctx.pipeline().run(Phase.RCPT, judged);
+        if (!v.proceeds()) {
+            // A refused recipient is its own trace record, in its own tenant, with its own reference.
+            List<Verdict.Step> chain = new ArrayList<>(tx.chain);
+            chain.addAll(v.chain());
+            return refuse(new Verdict(Phase.RCPT, v.decision(), chain), ctx.references().next(), owner,
+                    List.of(rcpt.address()), Optional.of(tx.mailFrom.address()));
+        }
+        Tenant tenant = owner.orElseThrow();
+        tx.tenant = tenant;
+        tx.recipients.add(rcpt.address());
+        tx.chain.addAll(v.chain());
+        evidence = judged.recipientAccepted(tenant);
+        return ctx.replies().recipientOk();
+    }
+
+    @Override
+    public Reply dataStart() {
+        if (tx == null || tx.recipients.isEmpty()) {
+            String ref = reference();
+            return ctx.replies().refusal(Decision.Reject.because(Reason.of(ReasonCode.NO_VALID_RECIPIENTS, "DATA without an accepted recipient")), ref);
+        }
+        return ctx.replies().dataOk();
+    }
+
+    @Override
+    public MessageSink openMessage() {
+        return new Sink(tx);
+    }
+
+    @Override
+    public void reset() {
+        tx = null;
+        evidence = evidence.withoutTransaction();
+    }
+
+    @Override
+    public void protocolRefusal(String command, Reply reply) {
+        log.debug("session {} refused {}: {}", sessionRef, command, reply);
+    }
+
+    @Override
+    public void closed(String reason) {
+        if (connection != null) ctx.counters().connectionClosed(connection.clientAddress());
+    }
+
+    /** Receives one message: headers filtered on the way into the spool, then decided and made durable. */
+    private final class Sink implements MessageSink {
+        private final Transaction t;
+        private Spool.Pending pending;
+        private IncomingHeaderFilter filter;
+
+        Sink(Transaction t) {
+            this.t = t;
+        }
+
+        @Override
+        public OutputStream content() throws IOException {
+            if (filter == null) {
+                pending = ctx.spool().begin();
+                filter = new IncomingHeaderFilter(pending.content(), ctx.hostname());
+            }
+            return filter;
+        }
+
+        @Override
+        public Reply complete(long size) {
+            try {
+                content().close();
+            } catch (IOException e) {
+                return failSpool(e);
+            }
+            Verdict v = ctx.pipeline().run(Phase.DATA, evidence);
+            List<Verdict.Step> chain = new ArrayList<>(t.chain);
+            chain.addAll(v.chain());
+            if (!(v.decision() instanceof Decision.Accept accept)) {
+                pending.discard();
+                return refuse(new Verdict(Phase.DATA, v.decision(), chain), t.ref, Optional.of(t.tenant), t.recipients, Optional.of(t.mailFrom.address()));
+            }
+            var traced = Traces.message(ctx, t.ref, evidence, clientLabel(), t.tenant, t.mailFrom.address(), t.recipients,
+                    filter.messageId(), filter.subject(), size, chain, ctx.replies().queued(t.ref));
+            try {
+                ctx.trace().record(traced);
+            } catch (StoreUnavailableException e) {
+                log.warn("trace store unavailable, refusing message {} temporarily: {}", t.ref, e.getMessage());
+                pending.discard();
+                return ctx.replies().refusal(Decision.TempFail.because(Reason.of(ReasonCode.STORE_UNAVAILABLE, e.getMessage())), t.ref);
+            }
+            evidence = evidence.withClientName(clientName());
+            String headers = AddedHeaders.received(evidence, ctx.hostname(), t.ref, t.recipients, t.mailFrom.smtpUtf8(),
+                    extended, ctx.clock().instant().atZone(ZoneOffset.UTC))
+                    + AddedHeaders.report(t.ref, t.tenant.id(), "none", accept.disposition().verdict(), "none", "none");
+            Envelope envelope = new Envelope(t.ref, t.tenant.id(), t.mailFrom.address(), t.recipients, t.tenant.delivery(),
+                    ctx.clock().instant(), headers, false);
+            try {
+                ctx.spool().commit(pending, envelope);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    ctx.trace().record(traced.withStatus(TraceStatus.Rejected));
+                } catch (RuntimeException ignored) {
+                    // The trace keeps "Queued" for a message the client was told to retry; the log says why.
+                }
+                return failSpool(e);
+            }
+            return ctx.replies().queued(t.ref);
+        }
+
+        private Reply failSpool(Exception e) {
+            log.error("spool write failed for {}: {}", t.ref, e.toString());
+            if (pending != null) pending.discard();
+            return ctx.replies().refusal(Decision.TempFail.because(Reason.of(ReasonCode.SPOOL_UNAVAILABLE, e.getMessage() == null ? e.toString() : e.getMessage())), t.ref);
+        }
+
+        @Override
+        public void abort(String why) {
+            if (pending != null) pending.discard();
+            log.debug("message {} aborted: {}", t.ref, why);
+        }
+    }
+
+    private String clientLabel() {
+        return evidence.clientIp().getHostAddress();
+    }
+
+    /** Awaits reverse DNS briefly; the Received line says "unknown" rather than holding the client. */
+    Optional<String> clientName() {
+        try {
+            return clientName.get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    private Reply refuse(Verdict v, String ref, Optional<Tenant> tenant, List<String> recipients, Optional<String> mailFrom) {
+        Reply reply = ctx.replies().refusal(v.decision(), ref);
+        try {
+            ctx.trace().record(Traces.refusal(ctx, ref, evidence, tenant, mailFrom, recipients, v, reply));
+        } catch (RuntimeException e) {
+            log.warn("could not trace refusal {}: {}", ref, e.getMessage());
+        }
+        return reply;
+    }
+}

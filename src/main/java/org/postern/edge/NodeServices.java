@@ -1,0 +1,76 @@
+package org.postern.edge;
+
+import org.postern.config.OperatorConfig;
+import org.postern.policy.Cidr;
+import org.postern.policy.LocalClientCounters;
+import org.postern.policy.PolicyPipeline;
+import org.postern.policy.StandardPipeline;
+import org.postern.store.Database;
+import org.postern.store.JdbcTenantDocumentStore;
+import org.postern.store.JdbcTraceStore;
+import org.postern.tenant.TenantCatalog;
+import org.postern.tenant.TenantDirectory;
+import org.postern.tenant.TenantDocuments;
+import org.postern.trace.TraceStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The store-backed services every command needs (serve, apply, trace, explain): the database with its
+ * migrations applied, the tenant catalog and the trace. Tenants seeded in the configuration are applied on open.
+ */
+public final class NodeServices implements AutoCloseable {
+
+    private final Database database;
+    private final TenantCatalog catalog;
+    private final TraceStore trace;
+
+    private NodeServices(Database database) {
+        this.database = database;
+        this.catalog = new TenantCatalog(new JdbcTenantDocumentStore(database.dataSource()));
+        this.trace = new JdbcTraceStore(database.dataSource());
+    }
+
+    public static NodeServices open(OperatorConfig config) {
+        try {
+            Files.createDirectories(Path.of(config.node().dataDir()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + config.node().dataDir(), e);
+        }
+        NodeServices services = new NodeServices(Database.open(config.store().url()));
+        if (config.tenants() != null && !config.tenants().isNull() && !config.tenants().isEmpty()) {
+            try {
+                services.catalog.apply(TenantDocuments.fromTree(config.tenants()));
+            } catch (RuntimeException e) {
+                services.close();
+                throw e;
+            }
+        }
+        return services;
+    }
+
+    public TenantCatalog catalog() { return catalog; }
+
+    public TraceStore trace() { return trace; }
+
+    public Explainer explainer(OperatorConfig config) {
+        Clock clock = Clock.systemUTC();
+        PolicyPipeline pipeline = StandardPipeline.build(pipelineSettings(config), new LocalClientCounters(clock));
+        return new Explainer(pipeline, new TenantDirectory(catalog, clock, Duration.ofSeconds(1)), new ReplyCatalogue(config.node().hostname()));
+    }
+
+    static StandardPipeline.Settings pipelineSettings(OperatorConfig config) {
+        return new StandardPipeline.Settings(config.operator().blockedIps().stream().map(Cidr::parse).toList(),
+                config.limits().connectionsPerIp(), config.limits().messagesPerIpPerMinute(), config.limits().maxRecipients());
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

@@ -1,0 +1,58 @@
+package org.postern.edge;
+
+import org.postern.policy.Decision;
+import org.postern.policy.ReasonCode;
+import org.postern.smtp.Reply;
+
+/**
+ * The one place that turns a decision into SMTP digits and words (INTERFACES §5). Every refusal ends with
+ * {@code [ref=ID]} so the sender's admin can quote it and ours can find it with {@code trace --ref}.
+ * Refusals name the evidence of the recipient's own tenant only, never another tenant's.
+ */
+public final class ReplyCatalogue {
+
+    private final String hostname;
+
+    public ReplyCatalogue(String hostname) {
+        this.hostname = hostname;
+    }
+
+    public Reply refusal(Decision decision, String ref) {
+        var reason = decision.primary();
+        String tail = " [ref=" + ref + "]";
+        return switch (reason.code()) {
+            case CLIENT_HARD_BANNED -> Reply.of(554, "5.7.1", hostname + " Service unavailable; client host blocked by operator policy" + tail);
+            case TOO_MANY_CONNECTIONS, TOO_MANY_CONNECTIONS_TOTAL -> Reply.of(421, "4.7.0", hostname + " Too many connections from your host, try again later" + tail);
+            case MESSAGE_RATE_EXCEEDED -> Reply.of(421, "4.7.0", hostname + " Too many messages from your host, slow down and try again later" + tail);
+            case RELAY_DENIED -> Reply.of(554, "5.7.1", "Relay access denied" + tail);
+            case UNKNOWN_RECIPIENT -> Reply.of(550, "5.1.1", "Recipient address rejected: user unknown" + tail);
+            case RECIPIENTS_OF_SEVERAL_TENANTS -> Reply.of(452, "4.5.3", "Recipients belong to multiple tenants, send this one in a new transaction" + tail);
+            case TOO_MANY_RECIPIENTS -> Reply.of(452, "4.5.3", "Too many recipients" + tail);
+            case NO_VALID_RECIPIENTS -> Reply.of(554, "5.5.1", "No valid recipients" + tail);
+            case STORE_UNAVAILABLE, SPOOL_UNAVAILABLE, STAGE_FAILED -> Reply.of(451, "4.3.0", "Temporary local problem, please try again later" + tail);
+            case TENANT_ATTRIBUTED, ACCEPTED_FOR_DELIVERY -> throw new IllegalArgumentException("not a refusal: " + reason.code());
+        };
+    }
+
+    public Reply greeting() {
+        return Reply.of(220, "", hostname + " ESMTP Postern");
+    }
+
+    public Reply helo(String clientName) {
+        return Reply.of(250, "", hostname);
+    }
+
+    public Reply senderOk() { return Reply.of(250, "2.1.0", "Sender ok"); }
+
+    public Reply recipientOk() { return Reply.of(250, "2.1.5", "Recipient ok"); }
+
+    public Reply dataOk() { return Reply.of(354, "", "End data with <CR><LF>.<CR><LF>"); }
+
+    public Reply queued(String ref) { return Reply.of(250, "2.0.0", "Ok: queued as " + ref + " [ref=" + ref + "]"); }
+
+    /** Whether the code is one that only the whole connection can answer (421 closes it). */
+    static boolean closesConnection(ReasonCode code) {
+        return code == ReasonCode.TOO_MANY_CONNECTIONS || code == ReasonCode.TOO_MANY_CONNECTIONS_TOTAL
+                || code == ReasonCode.MESSAGE_RATE_EXCEEDED;
+    }
+}

@@ -1,0 +1,51 @@
+package org.postern.edge;
+
+import org.postern.policy.Evidence;
+import org.postern.policy.Verdict;
+import org.postern.smtp.Reply;
+import org.postern.tenant.Tenant;
+import org.postern.trace.DecisionEntry;
+import org.postern.trace.TraceRecord;
+import org.postern.trace.TraceStatus;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** Builds trace records from what a session knows; the chain is the same one the reply and explain show. */
+final class Traces {
+
+    private Traces() { }
+
+    static TraceRecord message(EdgeContext ctx, String ref, Evidence e, String clientIp, Tenant tenant, String mailFrom,
+                               List<String> recipients, Optional<String> messageId, Optional<String> subject, long size,
+                               List<Verdict.Step> chain, Reply reply) {
+        return new TraceRecord(ref, Optional.of(tenant.id()), ctx.clock().instant(), clientIp, e.helo(), tls(e),
+                Optional.of(mailFrom), recipients, messageId, subject, size, OptionalInt.empty(), TraceStatus.Queued,
+                "DATA", reply.toString(), entries(chain), ctx.node());
+    }
+
+    static TraceRecord refusal(EdgeContext ctx, String ref, Evidence e, Optional<Tenant> tenant, Optional<String> mailFrom,
+                               List<String> recipients, Verdict v, Reply reply) {
+        return new TraceRecord(ref, tenant.map(Tenant::id), ctx.clock().instant(), e.clientIp().getHostAddress(), e.helo(),
+                tls(e), mailFrom, recipients, Optional.empty(), Optional.empty(), 0, OptionalInt.empty(),
+                TraceStatus.Rejected, v.phase().name(), reply.toString(), entries(v.chain()), ctx.node());
+    }
+
+    static List<DecisionEntry> entries(List<Verdict.Step> chain) {
+        List<DecisionEntry> out = new ArrayList<>();
+        for (Verdict.Step step : chain) {
+            for (var reason : step.decision().reasons()) {
+                out.add(new DecisionEntry(step.phase().name() + "/" + step.stage(), step.decision().outcome(),
+                        reason.code().id() + ": " + reason.evidence(), reason.setting()));
+            }
+        }
+        return out;
+    }
+
+    private static Optional<String> tls(Evidence e) {
+        return e.tls().map(t -> t.protocol() + " " + t.cipher()
+                + (t.certificateVerified() ? " client=" + t.certificateSubject().orElse("?") : ""));
+    }
+}

@@ -1,0 +1,73 @@
+package org.postern.policy;
+
+import org.postern.tenant.Tenant;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What is known about a session so far. Each phase adds to it by making a new value; no stage mutates it.
+ *
+ * @param clientName          the client's verified reverse DNS name, when it has one
+ * @param mailFrom            the reverse-path of the current transaction ("" for the null sender)
+ * @param transactionTenant   the tenant of the recipients accepted so far in this transaction
+ * @param recipient           the recipient being judged, during RCPT only
+ */
+public record Evidence(InetAddress clientIp, Optional<String> clientName, String listener,
+                       Optional<String> helo, Optional<TlsFacts> tls, Optional<String> authUser,
+                       Optional<String> mailFrom, Optional<Tenant> transactionTenant, int acceptedRecipients,
+                       Optional<RecipientCandidate> recipient) {
+
+    /** TLS facts; certificate names only from a certificate whose chain was verified. */
+    public record TlsFacts(String protocol, String cipher, Optional<String> certificateSubject,
+                           List<String> certificateNames, boolean certificateVerified) {
+        public TlsFacts { certificateNames = List.copyOf(certificateNames); }
+    }
+
+    /**
+     * @param address the recipient as given
+     * @param domain  its normalized domain (A-label, lower-case)
+     * @param owner   the tenant owning that domain, if any
+     */
+    public record RecipientCandidate(String address, String domain, Optional<Tenant> owner) { }
+
+    public static Evidence connected(InetAddress clientIp, Optional<String> clientName, String listener) {
+        return new Evidence(clientIp, clientName, listener, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), 0, Optional.empty());
+    }
+
+    public Evidence withClientName(Optional<String> name) {
+        return new Evidence(clientIp, name, listener, helo, tls, authUser, mailFrom, transactionTenant, acceptedRecipients, recipient);
+    }
+
+    public Evidence withHelo(String name) {
+        return new Evidence(clientIp, clientName, listener, Optional.of(name), tls, authUser, mailFrom, transactionTenant, acceptedRecipients, recipient);
+    }
+
+    public Evidence withTls(TlsFacts facts) {
+        return new Evidence(clientIp, clientName, listener, helo, Optional.of(facts), authUser, mailFrom, transactionTenant, acceptedRecipients, recipient);
+    }
+
+    public Evidence withAuthUser(String user) {
+        return new Evidence(clientIp, clientName, listener, helo, tls, Optional.of(user), mailFrom, transactionTenant, acceptedRecipients, recipient);
+    }
+
+    /** A new transaction: sender known, no tenant and no recipients yet. */
+    public Evidence withMailFrom(String reversePath) {
+        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, Optional.of(reversePath), Optional.empty(), 0, Optional.empty());
+    }
+
+    public Evidence judging(RecipientCandidate candidate) {
+        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, mailFrom, transactionTenant, acceptedRecipients, Optional.of(candidate));
+    }
+
+    /** The judged recipient was accepted: it joins the transaction (and fixes its tenant). */
+    public Evidence recipientAccepted(Tenant tenant) {
+        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, mailFrom, Optional.of(tenant), acceptedRecipients + 1, Optional.empty());
+    }
+
+    public Evidence withoutTransaction() {
+        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, Optional.empty(), Optional.empty(), 0, Optional.empty());
+    }
+}

@@ -1,0 +1,75 @@
+package org.postern.policy;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * In-memory counters: open connections per address, and a token bucket of messages per address that refills
+ * continuously at the per-minute rate (so a client is not let through in bursts at each minute boundary).
+ */
+public final class LocalClientCounters implements ClientCounters {
+
+    private final Clock clock;
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetAddress, Bucket> buckets = new ConcurrentHashMap<>();
+
+    public LocalClientCounters(Clock clock) {
+        this.clock = clock;
+    }
+
+    public void connectionOpened(InetAddress client) {
+        open.computeIfAbsent(client, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    public void connectionClosed(InetAddress client) {
+        open.computeIfPresent(client, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
+    }
+
+    @Override
+    public int openConnections(InetAddress client) {
+        AtomicInteger n = open.get(client);
+        return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public boolean hasMessageBudget(InetAddress client, int perMinute) {
+        Bucket b = buckets.get(client);
+        return b == null || b.available(clock.millis(), perMinute) >= 1;
+    }
+
+    @Override
+    public boolean takeMessage(InetAddress client, int perMinute) {
+        return buckets.computeIfAbsent(client, k -> new Bucket(perMinute, clock.millis())).take(clock.millis(), perMinute);
+    }
+
+    private static final class Bucket {
+        private double tokens;
+        private long lastMillis;
+
+        Bucket(int capacity, long now) {
+            this.tokens = capacity;
+            this.lastMillis = now;
+        }
+
+        synchronized double available(long now, int perMinute) {
+            refill(now, perMinute);
+            return tokens;
+        }
+
+        synchronized boolean take(long now, int perMinute) {
+            refill(now, perMinute);
+            if (tokens < 1) return false;
+            tokens -= 1;
+            return true;
+        }
+
+        private void refill(long now, int perMinute) {
+            if (now > lastMillis) {
+                tokens = Math.min(perMinute, tokens + (now - lastMillis) * perMinute / 60_000.0);
+                lastMillis = now;
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.postern.policy;
+
+/**
+ * Why a stage spoke. Each code has a stable dotted name that the trace stores: never rename or reuse one.
+ * The SMTP reply for a refusal is chosen from the code by the edge's reply catalogue, not here.
+ */
+public enum ReasonCode {
+    CLIENT_HARD_BANNED("operator.blocked-ip"),
+    TOO_MANY_CONNECTIONS("operator.connections-per-ip"),
+    TOO_MANY_CONNECTIONS_TOTAL("operator.max-connections"),
+    MESSAGE_RATE_EXCEEDED("operator.messages-per-ip-per-minute"),
+    TENANT_ATTRIBUTED("tenant.attributed"),
+    RELAY_DENIED("tenant.relay-denied"),
+    UNKNOWN_RECIPIENT("tenant.unknown-recipient"),
+    RECIPIENTS_OF_SEVERAL_TENANTS("tenant.multiple-tenants"),
+    TOO_MANY_RECIPIENTS("operator.max-recipients"),
+    ACCEPTED_FOR_DELIVERY("disposition.deliver"),
+    NO_VALID_RECIPIENTS("protocol.no-valid-recipients"),
+    STORE_UNAVAILABLE("system.store-unavailable"),
+    SPOOL_UNAVAILABLE("system.spool-unavailable"),
+    STAGE_FAILED("system.stage-failed");
+
+    private final String id;
+
+    ReasonCode(String id) {
+        this.id = id;
+    }
+
+    /** The stable name stored in the trace and printed by explain. */
+    public String id() {
+        return id;
+    }
+}

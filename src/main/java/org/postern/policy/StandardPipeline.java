@@ -1,0 +1,35 @@
+package org.postern.policy;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Postern's phase table (ARCHITECTURE.md): which questions are asked at each phase, in which order.
+ * Order is code, never configuration; PhaseTableTest fails when this drifts from the architecture.
+ */
+public final class StandardPipeline {
+
+    /** The operator settings the stages need. */
+    public record Settings(List<Cidr> blockedIps, int connectionsPerIp, int messagesPerIpPerMinute, int maxRecipients) { }
+
+    private StandardPipeline() { }
+
+    public static PolicyPipeline build(Settings s, ClientCounters counters) {
+        return new PolicyPipeline(Map.of(
+                // CONNECT: operator limits only — no tenant is known yet.
+                Phase.CONNECT, List.of(
+                        new IsClientHardBanned(s.blockedIps()),
+                        new IsConnectionLimitExceeded(counters, s.connectionsPerIp()),
+                        IsMessageRateExceeded.atConnect(counters, s.messagesPerIpPerMinute())),
+                Phase.MAIL, List.of(
+                        IsMessageRateExceeded.atMail(counters, s.messagesPerIpPerMinute())),
+                // RCPT: the tenant becomes known; its trust decisions join here in later stages.
+                Phase.RCPT, List.of(
+                        new IsRecipientLimitReached(s.maxRecipients()),
+                        new WhichTenantOwnsRecipient(),
+                        new AreRecipientsOfOneTenant(),
+                        new IsRecipientKnown()),
+                Phase.DATA, List.of(
+                        new WhatToDoWithMessage())));
+    }
+}

@@ -1,0 +1,45 @@
+package org.postern.queue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Picks the delivery agent for a message's target and runs one attempt; always returns one result per recipient. */
+final class DeliveryAgents {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryAgents.class);
+
+    private final DeliverySettings settings;
+    private final Clock clock;
+
+    DeliveryAgents(DeliverySettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    List<RecipientResult> deliver(Envelope envelope, Path content, List<String> recipients) {
+        DeliveryTarget target;
+        try {
+            target = DeliveryTarget.parse(envelope.deliveryTarget());
+        } catch (IllegalArgumentException e) {
+            return all(recipients, RecipientResult.Outcome.FAILED, "invalid delivery target " + e.getMessage());
+        }
+        try {
+            return switch (target) {
+                case DeliveryTarget.Smtp s -> new SmtpClient(false, s.host(), s.port(), settings).deliver(envelope, content, recipients);
+                case DeliveryTarget.Lmtp l -> new SmtpClient(true, l.host(), l.port(), settings).deliver(envelope, content, recipients);
+                case DeliveryTarget.Maildir m -> new MaildirDelivery(m.root(), settings.hostname(), clock).deliver(envelope, content, recipients);
+            };
+        } catch (RuntimeException e) {
+            // A bug must not lose mail: defer, so the message is kept and tried again.
+            log.error("delivery of {} to {} failed unexpectedly", envelope.ref(), target, e);
+            return all(recipients, RecipientResult.Outcome.DEFERRED, "internal error: " + e);
+        }
+    }
+
+    private static List<RecipientResult> all(List<String> recipients, RecipientResult.Outcome outcome, String detail) {
+        return recipients.stream().map(r -> new RecipientResult(r, outcome, detail)).toList();
+    }
+}

@@ -1,0 +1,60 @@
+package org.postern.smtp;
+
+import java.util.Optional;
+
+/**
+ * What an SMTP session asks its owner at each phase. The SMTP layer knows no tenant and no policy:
+ * it parses, enforces protocol order and limits, and writes the replies it is given.
+ *
+ * <p>Every method that returns a {@link Reply} answers the command it is named after. A reply with
+ * code 421 makes the session close the connection after writing it.</p>
+ */
+public interface SessionHandler {
+
+    /** The banner to send, or a refusal (554 at greeting: the session then accepts only QUIT). */
+    Reply connect(ConnectionInfo connection);
+
+    /**
+     * HELO/EHLO. A refusal is written as given; a positive reply is replaced by the standard one (our hostname,
+     * then the EHLO keywords), whose shape RFC 5321 §4.1.1.1 fixes.
+     */
+    Reply helo(HeloInfo helo);
+
+    /**
+     * TLS is up; evidence only. RFC 3207 §4.2: everything learned before (the HELO name included) must be
+     * forgotten; the client will send EHLO again.
+     */
+    void tlsEstablished(TlsInfo tls);
+
+    /** Authenticated user for this session (submission). Empty unless the handler supports AUTH. */
+    default Optional<Reply> authenticate(String mechanism, String user, String password) { return Optional.empty(); }
+
+    Reply mailFrom(MailFrom mailFrom);
+
+    Reply rcptTo(RcptTo rcptTo);
+
+    /**
+     * Called before the 354 to DATA / before the first BDAT chunk; a refusal here ends the transaction. A positive
+     * reply is not written: the session answers DATA with its own 354, and BDAT with the chunk's reply.
+     */
+    Reply dataStart();
+
+    /** A sink for this transaction's content; called after a positive {@link #dataStart()}. */
+    MessageSink openMessage();
+
+    /** RSET, a new MAIL after end of data, or HELO/EHLO: forget the current transaction. */
+    void reset();
+
+    /** A protocol-level refusal the session made on its own (syntax, sequence, limits), for the trace. */
+    default void protocolRefusal(String command, Reply reply) { }
+
+    /** The connection ended (QUIT, timeout, drop); {@code reason} says which. */
+    void closed(String reason);
+
+    /**
+     * A reference id the session may put on refusals it makes itself ("[ref=...]"), so the trace finds them.
+     * Unlike the other methods it may be called from another thread (the server's shutdown), so it should be a
+     * plain getter.
+     */
+    String reference();
+}

@@ -1,0 +1,120 @@
+package org.postern.tenant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A tenant document exactly as an admin writes it (INTERFACES §3). Sections that later capabilities act on
+ * (connectors, anti-spam, rules, ...) are parsed and kept already, so a document written today stays valid.
+ * Unknown keys are refused when the document is read.
+ */
+@JsonInclude(JsonInclude.Include.NON_ABSENT)
+public record TenantDocument(
+        String id,
+        List<String> domains,
+        Optional<List<String>> recipients,
+        String delivery,
+        @JsonProperty("ip-allow") List<IpEntry> ipAllow,
+        @JsonProperty("ip-block") List<IpEntry> ipBlock,
+        List<Connector> connectors,
+        @JsonProperty("anti-spam") Optional<AntiSpam> antiSpam,
+        @JsonProperty("anti-spoofing") Optional<AntiSpoofing> antiSpoofing,
+        @JsonProperty("anti-malware") Optional<AntiMalware> antiMalware,
+        @JsonProperty("transport-rules") List<JsonNode> transportRules,
+        Optional<Quarantine> quarantine,
+        List<DkimKey> dkim,
+        Optional<OutboundLimits> outbound) {
+
+    public TenantDocument {
+        domains = domains == null ? List.of() : List.copyOf(domains);
+        recipients = recipients == null ? Optional.empty() : recipients.map(List::copyOf);
+        ipAllow = ipAllow == null ? List.of() : List.copyOf(ipAllow);
+        ipBlock = ipBlock == null ? List.of() : List.copyOf(ipBlock);
+        connectors = connectors == null ? List.of() : List.copyOf(connectors);
+        antiSpam = antiSpam == null ? Optional.empty() : antiSpam;
+        antiSpoofing = antiSpoofing == null ? Optional.empty() : antiSpoofing;
+        antiMalware = antiMalware == null ? Optional.empty() : antiMalware;
+        transportRules = transportRules == null ? List.of() : List.copyOf(transportRules);
+        quarantine = quarantine == null ? Optional.empty() : quarantine;
+        dkim = dkim == null ? List.of() : List.copyOf(dkim);
+        outbound = outbound == null ? Optional.empty() : outbound;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record IpEntry(String cidr, Optional<Instant> expires, Optional<String> comment) {
+        public IpEntry {
+            expires = expires == null ? Optional.empty() : expires;
+            comment = comment == null ? Optional.empty() : comment;
+        }
+    }
+
+    public record ConnectorMatch(@JsonProperty("tls-cert-names") List<String> tlsCertNames, List<String> ips,
+                                 @JsonProperty("sender-domains") List<String> senderDomains) {
+        public ConnectorMatch {
+            tlsCertNames = tlsCertNames == null ? List.of() : List.copyOf(tlsCertNames);
+            ips = ips == null ? List.of() : List.copyOf(ips);
+            senderDomains = senderDomains == null ? List.of() : List.copyOf(senderDomains);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record Connector(String name, String kind, ConnectorMatch match,
+                            @JsonProperty("require-tls") Optional<Boolean> requireTls,
+                            @JsonProperty("restrict-to-ips") Optional<Boolean> restrictToIps,
+                            Optional<String> trust) {
+        public Connector {
+            requireTls = requireTls == null ? Optional.empty() : requireTls;
+            restrictToIps = restrictToIps == null ? Optional.empty() : restrictToIps;
+            trust = trust == null ? Optional.empty() : trust;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record AntiSpam(Optional<String> mode, @JsonProperty("junk-at") Optional<Integer> junkAt,
+                           @JsonProperty("quarantine-at") Optional<Integer> quarantineAt,
+                           @JsonProperty("reject-at") Optional<Integer> rejectAt,
+                           @JsonProperty("allowed-senders") List<String> allowedSenders,
+                           @JsonProperty("blocked-senders") List<String> blockedSenders) {
+        public AntiSpam {
+            mode = mode == null ? Optional.empty() : mode;
+            junkAt = junkAt == null ? Optional.empty() : junkAt;
+            quarantineAt = quarantineAt == null ? Optional.empty() : quarantineAt;
+            rejectAt = rejectAt == null ? Optional.empty() : rejectAt;
+            allowedSenders = allowedSenders == null ? List.of() : List.copyOf(allowedSenders);
+            blockedSenders = blockedSenders == null ? List.of() : List.copyOf(blockedSenders);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record AntiSpoofing(@JsonProperty("honor-dmarc") Optional<String> honorDmarc,
+                               @JsonProperty("trusted-arc-sealers") List<String> trustedArcSealers) {
+        public AntiSpoofing {
+            honorDmarc = honorDmarc == null ? Optional.empty() : honorDmarc;
+            trustedArcSealers = trustedArcSealers == null ? List.of() : List.copyOf(trustedArcSealers);
+        }
+    }
+
+    public record AntiMalware(@JsonProperty("blocked-file-types") List<String> blockedFileTypes) {
+        public AntiMalware { blockedFileTypes = blockedFileTypes == null ? List.of() : List.copyOf(blockedFileTypes); }
+    }
+
+    public record Quarantine(String retention) { }
+
+    public record DkimKey(String domain, String selector) { }
+
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record OutboundLimits(@JsonProperty("recipients-per-hour") Optional<Integer> recipientsPerHour,
+                                 @JsonProperty("recipients-per-day") Optional<Integer> recipientsPerDay,
+                                 @JsonProperty("on-limit") Optional<String> onLimit) {
+        public OutboundLimits {
+            recipientsPerHour = recipientsPerHour == null ? Optional.empty() : recipientsPerHour;
+            recipientsPerDay = recipientsPerDay == null ? Optional.empty() : recipientsPerDay;
+            onLimit = onLimit == null ? Optional.empty() : onLimit;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.postern.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+    @TempDir Path dir;
+
+    /** The full example of INTERFACES §2 must load as written. */
+    @Test
+    void loadsTheDocumentedExample() throws Exception {
+        Path f = dir.resolve("postern.yaml");
+        Files.writeString(f, """
+                node:
+                  hostname: mx1.postern.test
+                  data-dir: ./data
+                listeners:
+                  smtp:       { address: 127.0.0.1, port: 2525 }
+                  submission: { address: 127.0.0.1, port: 2587 }
+                  admin:      { address: 127.0.0.1, port: 8025 }
+                tls:
+                  certificate: ./certs/mx.pem
+                  private-key: ./certs/mx.key
+                  client-ca: ./certs/partners-ca.pem
+                store: { url: "jdbc:h2:file:./data/postern" }
+                redis: { url: "redis://127.0.0.1:6379" }
+                dns:
+                  servers: ["127.0.0.1:5354"]
+                  timeout: 2s
+                dnsbl:
+                  - { zone: zen.dnsbl.test, weight: 10 }
+                limits:
+                  max-message-size: 35MB
+                  max-recipients: 500
+                  connections-per-ip: 20
+                  messages-per-ip-per-minute: 600
+                malware: { clamd: "tcp://127.0.0.1:3310" }
+                content: { model: ./data/model.bin }
+                outbound:
+                  helo: mx1.postern.test
+                  mx-port: 25
+                  high-risk-pool: { source-address: 127.0.0.2, helo: hr.postern.test }
+                operator:
+                  blocked-ips: ["198.51.100.66/32"]
+                tenants: []
+                """);
+        OperatorConfig c = ConfigLoader.load(f);
+        assertThat(c.node().hostname()).isEqualTo("mx1.postern.test");
+        assertThat(c.listeners().admin()).isPresent();
+        assertThat(c.tls()).isPresent();
+        assertThat(c.tls().get().clientCa()).contains("./certs/partners-ca.pem");
+        assertThat(Units.bytes(c.limits().maxMessageSize())).isEqualTo(35L * 1024 * 1024);
+        assertThat(c.dnsbl()).hasSize(1);
+        assertThat(c.operator().blockedIps()).containsExactly("198.51.100.66/32");
+        assertThat(c.outbound().flatMap(OperatorConfig.Outbound::mxPort)).contains(25);
+        // Not named in the file: the embedded default applies.
+        assertThat(Units.duration(c.delivery().maxAge())).isEqualTo(Duration.ofDays(2));
+    }
+
+    @Test
+    void aFileNamesOnlyWhatItChanges() throws Exception {
+        Path f = dir.resolve("small.yaml");
+        Files.writeString(f, "limits: { max-recipients: 7 }\n");
+        OperatorConfig c = ConfigLoader.load(f);
+        assertThat(c.limits().maxRecipients()).isEqualTo(7);
+        assertThat(c.limits().connectionsPerIp()).isEqualTo(20);
+        assertThat(c.listeners().smtp().port()).isEqualTo(2525);
+        assertThat(c.tls()).isEmpty();
+        assertThat(c.listeners().submission()).isEmpty();
+    }
+
+    @Test
+    void unknownKeysAreALoadErrorNamingTheKey() throws Exception {
+        Path f = dir.resolve("typo.yaml");
+        Files.writeString(f, "limits: { max-recipient: 7 }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).isInstanceOf(ConfigException.class).hasMessageContaining("max-recipient");
+    }
+
+    @Test
+    void badUnitsAndAddressesAreRefused() throws Exception {
+        Path f = dir.resolve("bad.yaml");
+        Files.writeString(f, "limits: { max-message-size: lots }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("lots");
+        Files.writeString(f, "operator: { blocked-ips: [not-an-ip] }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("operator.blocked-ips");
+    }
+}

@@ -1,0 +1,8 @@
+package org.postern.store;
+
+class PostgresTenantDocumentStoreTest extends TenantDocumentStoreContract {
+    @Override
+    protected TestDatabase openDatabase() {
+        return TestDatabase.postgres();
+    }
+}

@@ -1,0 +1,8 @@
+package org.postern.store;
+
+class PostgresTraceStoreTest extends TraceStoreContract {
+    @Override
+    protected TestDatabase openDatabase() {
+        return TestDatabase.postgres();
+    }
+}
