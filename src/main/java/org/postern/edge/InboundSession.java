@@ -47,6 +47,7 @@ final class InboundSession implements SessionHandler {
     private ConnectionInfo connection;
     private Evidence evidence;
     private boolean extended;
+    private boolean refusedAtConnect;
     private CompletableFuture<Optional<String>> clientName = CompletableFuture.completedFuture(Optional.empty());
     private Transaction tx;
 
@@ -55,7 +56,11 @@ final class InboundSession implements SessionHandler {
         final String ref;
         final MailFrom mailFrom;
         final List<String> recipients = new ArrayList<>();
+        /** What the session and MAIL phases said: shared by the message and every refusal in it. */
         final List<Verdict.Step> chain = new ArrayList<>();
+        /** What RCPT said about the accepted recipients: part of the message's record only, never of a
+         *  refused recipient's (which may belong to another tenant). */
+        final List<Verdict.Step> recipientChain = new ArrayList<>();
         Tenant tenant;
 
         Transaction(String ref, MailFrom mailFrom) {
@@ -83,7 +88,10 @@ final class InboundSession implements SessionHandler {
         if (!ip.isLoopbackAddress()) clientName = CompletableFuture.supplyAsync(() -> ctx.dns().verifiedName(ip), Threads.VIRTUAL);
         evidence = Evidence.connected(ip, Optional.empty(), c.listener());
         Verdict v = ctx.pipeline().run(Phase.CONNECT, evidence);
-        if (!v.proceeds()) return refuse(v, sessionRef, Optional.empty(), List.of(), Optional.empty());
+        if (!v.proceeds()) {
+            refusedAtConnect = true;
+            return refuse(v, sessionRef, Optional.empty(), List.of(), Optional.empty());
+        }
         return ctx.replies().greeting();
     }
 
@@ -137,7 +145,7 @@ final class InboundSession implements SessionHandler {
         Tenant tenant = owner.orElseThrow();
         tx.tenant = tenant;
         tx.recipients.add(rcpt.address());
-        tx.chain.addAll(v.chain());
+        tx.recipientChain.addAll(v.chain());
         evidence = judged.recipientAccepted(tenant);
         return ctx.replies().recipientOk();
     }
@@ -164,7 +172,18 @@ final class InboundSession implements SessionHandler {
 
     @Override
     public void protocolRefusal(String command, Reply reply) {
-        log.debug("session {} refused {}: {}", sessionRef, command, reply);
+        // The session refused on its own (syntax, sequence, smuggling, size): traced like any refusal, so the
+        // [ref=...] it printed is found by trace --ref.
+        if (refusedAtConnect) return; // every reply carries the CONNECT refusal's reference, already traced
+        String ref = reference();
+        Optional<Tenant> tenant = tx == null ? Optional.empty() : Optional.ofNullable(tx.tenant);
+        try {
+            ctx.trace().record(Traces.protocolRefusal(ctx, ref, evidence, tenant,
+                    tx == null ? Optional.empty() : Optional.of(tx.mailFrom.address()),
+                    tx == null ? List.of() : List.copyOf(tx.recipients), command, reply));
+        } catch (RuntimeException e) {
+            log.warn("could not trace refusal {}: {}", ref, e.getMessage());
+        }
     }
 
     @Override
@@ -198,8 +217,11 @@ final class InboundSession implements SessionHandler {
             } catch (IOException e) {
                 return failSpool(e);
             }
+            // The transaction ends with this reply (RFC 5321 §4.1.1.4): later refusals get the session's reference.
+            if (tx == t) tx = null;
             Verdict v = ctx.pipeline().run(Phase.DATA, evidence);
             List<Verdict.Step> chain = new ArrayList<>(t.chain);
+            chain.addAll(t.recipientChain);
             chain.addAll(v.chain());
             if (!(v.decision() instanceof Decision.Accept accept)) {
                 pending.discard();
@@ -241,6 +263,7 @@ final class InboundSession implements SessionHandler {
 
         @Override
         public void abort(String why) {
+            if (tx == t) tx = null;
             if (pending != null) pending.discard();
             log.debug("message {} aborted: {}", t.ref, why);
         }

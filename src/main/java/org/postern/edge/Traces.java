@@ -33,6 +33,18 @@ final class Traces {
                 TraceStatus.Rejected, v.phase().name(), reply.toString(), entries(v.chain()), ctx.node());
     }
 
+    /** A refusal the SMTP layer made itself: the command and the reply are the whole chain. */
+    static TraceRecord protocolRefusal(EdgeContext ctx, String ref, Evidence e, Optional<Tenant> tenant, Optional<String> mailFrom,
+                                       List<String> recipients, String command, Reply reply) {
+        String phase = command.toUpperCase(java.util.Locale.ROOT).startsWith("DATA") || command.toUpperCase(java.util.Locale.ROOT).startsWith("BDAT")
+                ? "DATA" : "PROTOCOL";
+        return new TraceRecord(ref, tenant.map(Tenant::id), ctx.clock().instant(), e.clientIp().getHostAddress(), e.helo(),
+                tls(e), mailFrom, recipients, Optional.empty(), Optional.empty(), 0, OptionalInt.empty(),
+                TraceStatus.Rejected, phase, reply.toString(),
+                List.of(new DecisionEntry("smtp/" + command, reply.isTransient() ? "tempfail" : "reject",
+                        "protocol." + reply.enhanced() + ": " + reply.text(), "")), ctx.node());
+    }
+
     static List<DecisionEntry> entries(List<Verdict.Step> chain) {
         List<DecisionEntry> out = new ArrayList<>();
         for (Verdict.Step step : chain) {

@@ -87,10 +87,10 @@ public final class SmtpServer implements AutoCloseable {
         socket.bind(bindAddress, BACKLOG);
         serverSocket = socket;
         watchdog = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("smtp-" + listener + "-watchdog").daemon().factory());
+                Thread.ofPlatform().name(listener + "-watchdog").daemon().factory());
         watchdog.scheduleAtFixedRate(this::closeStalledWrites, WATCHDOG_PERIOD.toMillis(),
                 WATCHDOG_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        acceptor = Thread.ofPlatform().name("smtp-" + listener + "-accept").daemon().start(this::acceptLoop);
+        acceptor = Thread.ofPlatform().name(listener + "-accept").daemon().start(this::acceptLoop);
         LOG.info("SMTP listener {} on {}:{}", listener, socket.getInetAddress().getHostAddress(), socket.getLocalPort());
     }
 
@@ -125,7 +125,7 @@ public final class SmtpServer implements AutoCloseable {
             }
             open.incrementAndGet();
             accepted.incrementAndGet();
-            Thread.ofVirtual().name("smtp-" + listener + "-session").start(() -> serve(socket));
+            Thread.ofVirtual().name(listener + "-session").start(() -> serve(socket));
         }
     }
 
@@ -167,7 +167,9 @@ public final class SmtpServer implements AutoCloseable {
             closeQuietly(serverSocket);
         }
         join(acceptor);
-        sessions.forEach(SmtpSession::requestShutdown);
+        // On virtual threads: telling an idle session 421 is a socket write, and one client that stopped reading
+        // must not hold up the shutdown of all the others.
+        sessions.forEach(session -> Thread.ofVirtual().start(session::requestShutdown));
         boolean drained = awaitNoSessions(grace);
         if (!drained) {
             LOG.info("SMTP listener {}: closing {} sessions still busy after {} s", listener, sessions.size(),

@@ -33,6 +33,8 @@ final class RecordingHandler implements SessionHandler {
     Reply greeting = Reply.of(220, "", "mx.test ESMTP Postern");
     Function<RcptTo, Reply> rcptAnswer = r -> Reply.of(250, "2.1.5", "Ok");
     Reply completeAnswer = Reply.of(250, "2.0.0", "Ok: queued");
+    /** When set, the sink's stream fails on every write, like a full disk. */
+    volatile boolean sinkFails;
 
     @Override public Reply connect(ConnectionInfo connection) {
         events.add("connect");
@@ -70,12 +72,14 @@ final class RecordingHandler implements SessionHandler {
         return new MessageSink() {
             @Override public OutputStream content() {
                 return new OutputStream() {
-                    @Override public void write(int b) {
+                    @Override public void write(int b) throws IOException {
+                        if (sinkFails) throw new IOException("disk full");
                         buffer.write(b);
                         largestSinkWrite.accumulateAndGet(buffer.size(), Math::max);
                     }
 
                     @Override public void write(byte[] b, int off, int len) throws IOException {
+                        if (sinkFails) throw new IOException("disk full");
                         buffer.write(b, off, len);
                         largestSinkWrite.accumulateAndGet(buffer.size(), Math::max);
                     }
@@ -117,7 +121,10 @@ final class RecordingHandler implements SessionHandler {
     /** Waits for closed() and returns its reason. */
     String awaitClosed() {
         try {
-            if (!closed.await(10, TimeUnit.SECONDS)) throw new AssertionError("session not closed; events " + events);
+            if (!closed.await(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("session not closed; last events "
+                        + events.subList(Math.max(0, events.size() - 20), events.size()));
+            }
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }

@@ -21,8 +21,8 @@ class SmtpServerTest {
         try (TestServer server = TestServer.start()) {
             assertThat(server.server.port()).isPositive();
             RawSmtpClient a = server.connect();
+            a.reply(); // greeted: its handler is handler(0)
             RawSmtpClient b = server.connect();
-            a.reply();
             b.reply();
             assertThat(server.server.openConnections()).isEqualTo(2);
             a.command("QUIT");
@@ -92,9 +92,9 @@ class SmtpServerTest {
                 }
                 assertThat(server.server.openConnections()).isEqualTo(connections);
                 long perConnection = (usedHeapAfterGc(memory) - before) / connections;
-                // Two 8 KiB-class buffers would be ~16 KiB; we budget 40 KiB including both socket ends,
-                // the handler and the virtual thread stacks.
-                assertThat(perConnection).as("heap per idle connection").isLessThan(40 * 1024);
+                // Measured ~15 KiB (8 KiB input buffer, both socket ends, handler, virtual thread stack);
+                // 32 KiB leaves room for noise and still catches any large per-connection buffer.
+                assertThat(perConnection).as("heap per idle connection").isLessThan(32 * 1024);
             } finally {
                 for (Socket s : sockets) closeQuietly(s);
             }

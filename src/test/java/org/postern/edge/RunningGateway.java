@@ -1,0 +1,138 @@
+package org.postern.edge;
+
+import org.postern.Postern;
+import org.postern.config.ConfigLoader;
+import org.postern.testsupport.TestSmtpClient;
+import org.postern.trace.DeliveryEvent;
+import org.postern.trace.TraceQuery;
+import org.postern.trace.TraceRecord;
+import org.postern.trace.TraceStatus;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** A gateway started in-process on a free port from a YAML snippet, with helpers tests share. */
+final class RunningGateway implements AutoCloseable {
+
+    static final String HOST = "mx.e2e.postern.test";
+    private static final Pattern REF = Pattern.compile("\\[ref=([0-9A-Z]+)]");
+
+    final Path dir;
+    final Path configFile;
+    final Gateway gateway;
+
+    /** {@code extraYaml} is appended to a config naming node, listener (free port) and an H2 store in {@code dir}. */
+    RunningGateway(Path dir, String extraYaml) {
+        this.dir = dir;
+        this.configFile = dir.resolve("postern.yaml");
+        String yaml = """
+                node: { hostname: %1$s, data-dir: "%2$s" }
+                listeners: { smtp: { address: 127.0.0.1, port: 0 } }
+                store: { url: "jdbc:h2:file:%2$s/postern" }
+                """.formatted(HOST, dir) + extraYaml;
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(configFile, yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.gateway = Gateway.start(ConfigLoader.load(configFile));
+    }
+
+    TestSmtpClient client() {
+        TestSmtpClient c = TestSmtpClient.connect(gateway.smtpPort());
+        return c;
+    }
+
+    static String ref(Object reply) {
+        Matcher m = REF.matcher(reply.toString());
+        if (!m.find()) throw new AssertionError("no [ref=...] in " + reply);
+        return m.group(1);
+    }
+
+    Optional<TraceRecord> trace(String ref) {
+        List<TraceRecord> found = gateway.trace().search(TraceQuery.all().withRef(ref));
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    List<DeliveryEvent> deliveries(String ref) {
+        return gateway.trace().deliveries(ref);
+    }
+
+    /** Waits until the traced message reaches the status (delivery runs beside the session). */
+    TraceRecord awaitStatus(String ref, TraceStatus status, Duration timeout) {
+        long until = System.nanoTime() + timeout.toNanos();
+        Optional<TraceRecord> last = Optional.empty();
+        while (System.nanoTime() < until) {
+            last = trace(ref);
+            if (last.isPresent() && last.get().status() == status) return last.get();
+            sleep(50);
+        }
+        throw new AssertionError("message " + ref + " did not reach " + status + " in " + timeout + "; last: " + last);
+    }
+
+    /** Files delivered to a recipient's Maildir below {@code root}. */
+    static List<Path> maildir(Path root, String recipient) {
+        Path dir = root.resolve(recipient).resolve("new");
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a CLI command in-process; returns exit code and what it printed on stdout. */
+    static CliResult cli(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
+        synchronized (RunningGateway.class) {
+            try {
+                System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+                System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
+                int code = Postern.run(args);
+                return new CliResult(code, captured.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
+            } finally {
+                System.setOut(out);
+                System.setErr(err);
+            }
+        }
+    }
+
+    record CliResult(int exitCode, String stdout, String stderr) { }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+    }
+}
