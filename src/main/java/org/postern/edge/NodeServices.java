@@ -66,7 +66,7 @@ public final class NodeServices implements AutoCloseable {
 
     static StandardPipeline.Settings pipelineSettings(OperatorConfig config) {
         return new StandardPipeline.Settings(config.operator().blockedIps().stream().map(Cidr::parse).toList(),
-                config.limits().connectionsPerIp(), config.limits().messagesPerIpPerMinute(), config.limits().maxRecipients());
+                config.limits().connectionsPerIp(), config.smtp().maxConnections(), config.limits().messagesPerIpPerMinute(), config.limits().maxRecipients());
     }
 
     @Override

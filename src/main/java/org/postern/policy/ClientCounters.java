@@ -11,6 +11,9 @@ public interface ClientCounters {
     /** Connections currently open from this address (including the one being judged). */
     int openConnections(InetAddress client);
 
+    /** Connections currently open from all clients together (including the one being judged). */
+    int totalConnections();
+
     /** Whether the client has message budget left this minute, without using it. */
     boolean hasMessageBudget(InetAddress client, int perMinute);
 

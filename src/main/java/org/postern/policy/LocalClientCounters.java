@@ -14,6 +14,7 @@ public final class LocalClientCounters implements ClientCounters {
     private final Clock clock;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InetAddress, Bucket> buckets = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
 
     public LocalClientCounters(Clock clock) {
         this.clock = clock;
@@ -21,16 +22,23 @@ public final class LocalClientCounters implements ClientCounters {
 
     public void connectionOpened(InetAddress client) {
         open.computeIfAbsent(client, k -> new AtomicInteger()).incrementAndGet();
+        total.incrementAndGet();
     }
 
     public void connectionClosed(InetAddress client) {
         open.computeIfPresent(client, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
+        total.decrementAndGet();
     }
 
     @Override
     public int openConnections(InetAddress client) {
         AtomicInteger n = open.get(client);
         return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public int totalConnections() {
+        return total.get();
     }
 
     @Override

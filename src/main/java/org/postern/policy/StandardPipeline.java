@@ -10,7 +10,7 @@ import java.util.Map;
 public final class StandardPipeline {
 
     /** The operator settings the stages need. */
-    public record Settings(List<Cidr> blockedIps, int connectionsPerIp, int messagesPerIpPerMinute, int maxRecipients) { }
+    public record Settings(List<Cidr> blockedIps, int connectionsPerIp, int maxConnections, int messagesPerIpPerMinute, int maxRecipients) { }
 
     private StandardPipeline() { }
 
@@ -19,7 +19,7 @@ public final class StandardPipeline {
                 // CONNECT: operator limits only — no tenant is known yet.
                 Phase.CONNECT, List.of(
                         new IsClientHardBanned(s.blockedIps()),
-                        new IsConnectionLimitExceeded(counters, s.connectionsPerIp()),
+                        new IsConnectionLimitExceeded(counters, s.connectionsPerIp(), s.maxConnections()),
                         IsMessageRateExceeded.atConnect(counters, s.messagesPerIpPerMinute())),
                 Phase.MAIL, List.of(
                         IsMessageRateExceeded.atMail(counters, s.messagesPerIpPerMinute())),

@@ -25,6 +25,14 @@ public record Reply(int code, String enhanced, List<String> lines) {
         return new Reply(code, enhanced, List.of(text));
     }
 
+    /**
+     * The usual banner for {@link SessionHandler#connect}: {@code 220 <hostname> ESMTP Postern}. RFC 5321 §4.2
+     * puts the server's domain first; no enhanced code, as the client cannot know yet that we send them.
+     */
+    public static Reply greeting(String hostname) {
+        return new Reply(220, "", List.of(hostname + " ESMTP Postern"));
+    }
+
     public boolean isPositive() { return code < 400; }
     public boolean isTransient() { return code >= 400 && code < 500; }
     public boolean isPermanent() { return code >= 500; }

@@ -99,6 +99,29 @@ class InboundEdgeTest {
     }
 
     @Test
+    void mailOverStartTlsCarriesTheTlsFactsInReceivedAndTrace() throws Exception {
+        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+        trustAll.init(null, new javax.net.ssl.TrustManager[]{new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+        }}, null);
+        String ref;
+        try (TestSmtpClient c = session()) {
+            c.startTls(trustAll.getSocketFactory()).assertCode(220);
+            c.ehlo("tls.example.org").assertCode(250);
+            c.mailFrom("sender@example.org").assertCode(250);
+            c.rcptTo("bob@contoso.test").assertCode(250);
+            ref = RunningGateway.ref(c.data("Subject: over tls\r\nMessage-ID: <tls-1@example.org>\r\n\r\nsecret\r\n").assertCode(250));
+        }
+        TraceRecord t = gw.awaitStatus(ref, TraceStatus.Delivered, Duration.ofSeconds(10));
+        assertThat(t.tls()).hasValueSatisfying(v -> assertThat(v).startsWith("TLSv1."));
+        String delivered = RunningGateway.maildir(mail.resolve("contoso"), "bob@contoso.test").stream()
+                .map(RunningGateway::read).filter(s -> s.contains("tls-1@example.org")).findFirst().orElseThrow();
+        assertThat(delivered).contains("Received: from tls.example.org").contains("(using TLSv1.").contains("with ESMTPS id " + ref);
+    }
+
+    @Test
     void refusesUnknownRecipientWith550AndTracesItInTheTenant() {
         try (TestSmtpClient c = session()) {
             c.mailFrom("sender@example.org").assertCode(250);

@@ -69,6 +69,18 @@ class OperatorLimitsTest {
     }
 
     @Test
+    void connectionsOverTheNodeLimitGet421() {
+        try (RunningGateway gw = new RunningGateway(dir, "smtp: { max-connections: 1 }\n" + TENANT);
+             TestSmtpClient a = gw.client(); TestSmtpClient b = gw.client()) {
+            a.greeting().assertCode(220);
+            var refused = b.greeting();
+            assertThat(refused.code()).isEqualTo(421);
+            assertThat(gw.trace(RunningGateway.ref(refused)).orElseThrow().decisions()).singleElement()
+                    .satisfies(d -> assertThat(d.setting()).isEqualTo("smtp.max-connections"));
+        }
+    }
+
+    @Test
     void messagesOverTheRatePerMinuteGet421() {
         try (RunningGateway gw = new RunningGateway(dir, "limits: { messages-per-ip-per-minute: 2 }\n" + TENANT);
              TestSmtpClient c = gw.client()) {

@@ -20,7 +20,7 @@ class PhaseTableTest {
             "MAIL FROM", "RCPT TO", "DATA/BDAT end");
 
     private final PolicyPipeline pipeline = StandardPipeline.build(
-            new StandardPipeline.Settings(List.of(), 20, 600, 500), new LocalClientCounters(Clock.systemUTC()));
+            new StandardPipeline.Settings(List.of(), 20, 10_000, 600, 500), new LocalClientCounters(Clock.systemUTC()));
 
     @Test
     void phasesFollowTheArchitectureTableInOrder() throws IOException {

@@ -162,6 +162,17 @@ class DataTransferTest {
     }
 
     @Test
+    void answers421WhenNoDataFollows354() {
+        SmtpSettings settings = TestServer.settings().dataInitiationTimeout(Duration.ofMillis(300)).build();
+        try (TestServer server = TestServer.start(settings); RawSmtpClient c = openData(server)) {
+            assertThat(c.reply().code()).isEqualTo(421);
+            RecordingHandler h = server.handler(0);
+            assertThat(h.awaitClosed()).isEqualTo("timeout");
+            assertThat(h.aborts).containsExactly("timeout during DATA");
+        }
+    }
+
+    @Test
     void writesTheSinksAnswerAndResetsTheHandlerBeforeTheNextMail() {
         try (TestServer server = TestServer.start(TestServer.settings().build(),
                 h -> h.completeAnswer = Reply.of(550, "5.7.1", "Spam [ref=X1]"));

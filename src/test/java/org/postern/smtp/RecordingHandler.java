@@ -30,7 +30,7 @@ final class RecordingHandler implements SessionHandler {
     /** Most octets any one sink received: shows the session stopped forwarding a refused message. */
     final AtomicLong largestSinkWrite = new AtomicLong();
 
-    Reply greeting = Reply.of(220, "", "mx.test ESMTP Postern");
+    Reply greeting = Reply.greeting("mx.test");
     Function<RcptTo, Reply> rcptAnswer = r -> Reply.of(250, "2.1.5", "Ok");
     Reply completeAnswer = Reply.of(250, "2.0.0", "Ok: queued");
     /** When set, the sink's stream fails on every write, like a full disk. */
