@@ -50,6 +50,8 @@ final class InboundSession implements SessionHandler {
     private boolean refusedAtConnect;
     private CompletableFuture<Optional<String>> clientName = CompletableFuture.completedFuture(Optional.empty());
     private Transaction tx;
+    /** A transaction whose content was just refused: the session's own refusal reply still belongs to it. */
+    private Transaction aborted;
 
     /** The current transaction: its reference, sender, accepted recipients and the chain so far. */
     private static final class Transaction {
@@ -76,7 +78,8 @@ final class InboundSession implements SessionHandler {
 
     @Override
     public String reference() {
-        return tx != null ? tx.ref : sessionRef;
+        if (tx != null) return tx.ref;
+        return aborted != null ? aborted.ref : sessionRef;
     }
 
     @Override
@@ -100,6 +103,7 @@ final class InboundSession implements SessionHandler {
         extended = helo.extended();
         evidence = evidence.withHelo(helo.name()).withoutTransaction();
         tx = null;
+        aborted = null;
         return ctx.replies().helo(helo.name());
     }
 
@@ -117,6 +121,7 @@ final class InboundSession implements SessionHandler {
 
     @Override
     public Reply mailFrom(MailFrom mailFrom) {
+        aborted = null;
         tx = new Transaction(ctx.references().next(), mailFrom);
         evidence = evidence.withMailFrom(mailFrom.address());
         Verdict v = ctx.pipeline().run(Phase.MAIL, evidence);
@@ -167,6 +172,7 @@ final class InboundSession implements SessionHandler {
     @Override
     public void reset() {
         tx = null;
+        aborted = null;
         evidence = evidence.withoutTransaction();
     }
 
@@ -176,11 +182,13 @@ final class InboundSession implements SessionHandler {
         // [ref=...] it printed is found by trace --ref.
         if (refusedAtConnect) return; // every reply carries the CONNECT refusal's reference, already traced
         String ref = reference();
-        Optional<Tenant> tenant = tx == null ? Optional.empty() : Optional.ofNullable(tx.tenant);
+        Transaction t = tx != null ? tx : aborted;
+        aborted = null;
+        Optional<Tenant> tenant = t == null ? Optional.empty() : Optional.ofNullable(t.tenant);
         try {
             ctx.trace().record(Traces.protocolRefusal(ctx, ref, evidence, tenant,
-                    tx == null ? Optional.empty() : Optional.of(tx.mailFrom.address()),
-                    tx == null ? List.of() : List.copyOf(tx.recipients), command, reply));
+                    t == null ? Optional.empty() : Optional.of(t.mailFrom.address()),
+                    t == null ? List.of() : List.copyOf(t.recipients), command, reply));
         } catch (RuntimeException e) {
             log.warn("could not trace refusal {}: {}", ref, e.getMessage());
         }
@@ -263,7 +271,10 @@ final class InboundSession implements SessionHandler {
 
         @Override
         public void abort(String why) {
-            if (tx == t) tx = null;
+            if (tx == t) {
+                tx = null;
+                aborted = t;
+            }
             if (pending != null) pending.discard();
             log.debug("message {} aborted: {}", t.ref, why);
         }

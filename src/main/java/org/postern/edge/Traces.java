@@ -42,7 +42,7 @@ final class Traces {
                 tls(e), mailFrom, recipients, Optional.empty(), Optional.empty(), 0, OptionalInt.empty(),
                 TraceStatus.Rejected, phase, reply.toString(),
                 List.of(new DecisionEntry("smtp/" + command, reply.isTransient() ? "tempfail" : "reject",
-                        "protocol." + reply.enhanced() + ": " + reply.text(), "")), ctx.node());
+                        "protocol." + reply.enhanced() + ": " + reply.text().replaceAll(" ?\\[ref=[0-9A-Z]+]$", ""), "")), ctx.node());
     }
 
     static List<DecisionEntry> entries(List<Verdict.Step> chain) {

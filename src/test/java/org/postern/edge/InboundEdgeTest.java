@@ -141,6 +141,29 @@ class InboundEdgeTest {
     }
 
     @Test
+    void refusesSmugglingInTheTenantsTraceAndAcceptsNothingOfIt() {
+        String ref;
+        try (TestSmtpClient c = session()) {
+            c.mailFrom("sender@example.org").assertCode(250);
+            c.rcptTo("alice@contoso.test").assertCode(250);
+            c.command("DATA").assertCode(354);
+            c.writeRaw(("Subject: smuggle-1\r\n\r\nhello\n.\r\nMAIL FROM:<ceo@contoso.test>\r\nRCPT TO:<alice@contoso.test>\r\n"
+                    + "DATA\r\nSubject: smuggled-1\r\n\r\nx\r\n.\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            var reply = c.readReply();
+            assertThat(reply.code()).isIn(521, 554);
+            ref = RunningGateway.ref(reply);
+        }
+        TraceRecord t = gw.trace(ref).orElseThrow();
+        assertThat(t.status()).isEqualTo(TraceStatus.Rejected);
+        assertThat(t.phase()).isEqualTo("DATA");
+        assertThat(t.tenant()).contains("contoso");
+        assertThat(t.recipients()).containsExactly("alice@contoso.test");
+        RunningGateway.sleep(300);
+        assertThat(RunningGateway.maildir(mail.resolve("contoso"), "alice@contoso.test")).map(RunningGateway::read)
+                .noneMatch(m -> m.contains("smuggle-1") || m.contains("smuggled-1"));
+    }
+
+    @Test
     void refusesRelayWith554WhenNoTenantServesTheDomain() {
         try (TestSmtpClient c = session()) {
             c.mailFrom("sender@example.org").assertCode(250);
