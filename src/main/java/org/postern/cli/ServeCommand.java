@@ -20,6 +20,9 @@ public final class ServeCommand implements Runnable {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();
             stopped.countDown();
+            System.out.flush();
+            // SIGTERM is the normal way to stop a service: once drained, exit 0 rather than the JVM's 143.
+            Runtime.getRuntime().halt(0);
         }, "postern-shutdown"));
         try {
             stopped.await();
