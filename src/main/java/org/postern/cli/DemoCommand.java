@@ -100,21 +100,11 @@ public final class DemoCommand implements Runnable {
             if (file.isEmpty() || !forgedGone || !reported) surprises.add("scenario 1 was not delivered as expected");
         }
         // 2. Unknown recipient of a tenant that lists its recipients.
-        try (DemoClient c = client(smtp)) {
-            c.send("EHLO client.example.org");
-            c.send("MAIL FROM:<sender@example.org>");
-            String reply = c.send("RCPT TO:<carol@contoso.test>");
-            c.send("QUIT");
-            show("2. Unknown recipient carol@contoso.test", reply, "550 5.1.1", ref(reply), configFile, "refused at RCPT");
-        }
+        String unknown = rcptReply(smtp, "carol@contoso.test");
+        show("2. Unknown recipient carol@contoso.test", unknown, "550 5.1.1", ref(unknown), configFile, "refused at RCPT");
         // 3. Relay attempt: no tenant serves example.net.
-        try (DemoClient c = client(smtp)) {
-            c.send("EHLO client.example.org");
-            c.send("MAIL FROM:<sender@example.org>");
-            String reply = c.send("RCPT TO:<victim@example.net>");
-            c.send("QUIT");
-            show("3. Relay attempt to victim@example.net", reply, "554 5.7.1", ref(reply), configFile, "refused: Postern is no open relay");
-        }
+        String relay = rcptReply(smtp, "victim@example.net");
+        show("3. Relay attempt to victim@example.net", relay, "554 5.7.1", ref(relay), configFile, "refused: Postern is no open relay");
         // 4. Two tenants in one transaction: the second recipient is deferred, then sent in its own transaction.
         try (DemoClient c = client(smtp)) {
             c.send("EHLO client.example.org");
@@ -140,6 +130,17 @@ public final class DemoCommand implements Runnable {
             c.raw(("Subject: smuggling " + marker + "\r\n\r\nhello\n.\r\nMAIL FROM:<ceo@contoso.test>\r\n").getBytes(StandardCharsets.US_ASCII));
             String reply = c.reply();
             show("5. SMTP smuggling attempt (<LF>.<CR><LF> inside DATA)", reply, "5", ref(reply), configFile, "refused, nothing accepted");
+        }
+    }
+
+    /** One session up to RCPT TO: the reply to that recipient. */
+    private static String rcptReply(int smtp, String recipient) throws IOException {
+        try (DemoClient c = client(smtp)) {
+            c.send("EHLO client.example.org");
+            c.send("MAIL FROM:<sender@example.org>");
+            String reply = c.send("RCPT TO:<" + recipient + ">");
+            c.send("QUIT");
+            return reply;
         }
     }
 

@@ -61,11 +61,12 @@ public final class ConfigLoader {
             ConfigValidator.validate(config);
             return config;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ConfigException("configuration: " + e.getOriginalMessage() + locate(e), e);
+            throw new ConfigException("configuration: " + e.getOriginalMessage() + where(e), e);
         }
     }
 
-    private static String locate(com.fasterxml.jackson.core.JsonProcessingException e) {
+    /** " (at a.b[2].c)" for a mapping error with a path, else "": how config and tenant errors name the key. */
+    public static String where(com.fasterxml.jackson.core.JsonProcessingException e) {
         if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
             StringBuilder path = new StringBuilder();
             for (var ref : m.getPath()) {

@@ -1,7 +1,6 @@
 package org.postern.tenant;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -52,7 +51,7 @@ public final class TenantDocuments {
             try {
                 doc = YAML.treeToValue(node, TenantDocument.class);
             } catch (JsonProcessingException e) {
-                throw new TenantValidationException(name + ": " + e.getOriginalMessage() + path(e));
+                throw new TenantValidationException(name + ": " + e.getOriginalMessage() + ConfigLoader.where(e));
             }
             tenants.add(TenantValidator.validate(doc));
         }
@@ -84,17 +83,5 @@ public final class TenantDocuments {
         } catch (JsonProcessingException e) {
             throw new TenantValidationException("stored tenant document unreadable: " + e.getOriginalMessage());
         }
-    }
-
-    private static String path(JsonProcessingException e) {
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            StringBuilder sb = new StringBuilder();
-            for (var ref : m.getPath()) {
-                if (ref.getFieldName() != null) sb.append(sb.isEmpty() ? "" : ".").append(ref.getFieldName());
-                else sb.append('[').append(ref.getIndex()).append(']');
-            }
-            return " (at " + sb + ")";
-        }
-        return "";
     }
 }

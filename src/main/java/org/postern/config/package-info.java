@@ -1,0 +1,2 @@
+/** The operator's configuration file: embedded defaults, the operator's file merged over them, strict validation. */
+package org.postern.config;
