@@ -35,6 +35,8 @@ final class ConfigValidator {
         require(c.delivery().workers() > 0, "delivery.workers must be positive");
         Units.duration(c.smtp().commandTimeout());
         Units.duration(c.smtp().dataTimeout());
+        Units.duration(c.smtp().dataInitiationTimeout());
+        Units.duration(c.smtp().dataBlockTimeout());
         require(c.smtp().maxErrors() > 0, "smtp.max-errors must be positive");
         require(c.smtp().maxConnections() > 0, "smtp.max-connections must be positive");
     }

@@ -70,6 +70,8 @@ public record OperatorConfig(
 
     /** RFC 5321 §4.5.3.2 timeouts and session limits. */
     public record Smtp(@JsonProperty("command-timeout") String commandTimeout,
+                       @JsonProperty("data-initiation-timeout") String dataInitiationTimeout,
+                       @JsonProperty("data-block-timeout") String dataBlockTimeout,
                        @JsonProperty("data-timeout") String dataTimeout,
                        @JsonProperty("max-errors") int maxErrors,
                        @JsonProperty("max-connections") int maxConnections) { }

@@ -110,8 +110,8 @@ public final class Gateway implements AutoCloseable {
                 .maxMessageSize(Units.bytes(c.limits().maxMessageSize()))
                 .maxErrors(c.smtp().maxErrors())
                 .commandTimeout(command)
-                .dataInitiationTimeout(command)
-                .dataBlockTimeout(command)
+                .dataInitiationTimeout(Units.duration(c.smtp().dataInitiationTimeout()))
+                .dataBlockTimeout(Units.duration(c.smtp().dataBlockTimeout()))
                 .dataTerminationTimeout(Units.duration(c.smtp().dataTimeout()))
                 .build();
     }

@@ -69,6 +69,19 @@ class OperatorLimitsTest {
     }
 
     @Test
+    void aSilentClientIsToldTimeoutAfterTheConfiguredCommandTimeout() {
+        try (RunningGateway gw = new RunningGateway(dir, "smtp: { command-timeout: 1s }\n" + TENANT);
+             TestSmtpClient c = gw.client()) {
+            c.greeting().assertCode(220);
+            c.setTimeout(Duration.ofSeconds(10));
+            var reply = c.readReply();
+            assertThat(reply.code()).isEqualTo(421);
+            assertThat(reply.enhancedCode()).isEqualTo("4.4.2");
+            assertThat(c.isClosedByServer(Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    @Test
     void connectionsOverTheNodeLimitGet421() {
         try (RunningGateway gw = new RunningGateway(dir, "smtp: { max-connections: 1 }\n" + TENANT);
              TestSmtpClient a = gw.client(); TestSmtpClient b = gw.client()) {
