@@ -17,23 +17,27 @@ import java.util.Optional;
  * a receiver must delete results purporting to be its own). The body passes untouched, byte for byte.
  * On the way it notes Message-ID and Subject for the trace.
  *
- * <p>Fields are judged whole (with their folded lines). A single field longer than {@link #MAX_FIELD} is
- * passed through unjudged rather than buffered: no legitimate field of ours is that long.</p>
+ * <p>Fields are judged whole, with their folded lines. A field longer than {@link #MAX_FIELD} is not buffered:
+ * its name decides — one of ours (or any oversize Authentication-Results, which cannot be judged) is dropped,
+ * any other passes as it came. A bare CR inside a field is read both ways later parsers read it (Mime4j drops
+ * it, others break the line there), and the field is removed if either reading makes it one of ours.</p>
  */
 public final class IncomingHeaderFilter extends FilterOutputStream {
 
     static final int MAX_FIELD = 64 * 1024;
 
+    private enum Mode { BUFFERING, PASSING, DROPPING }
+
     private final String ourHost;
     private final ByteArrayOutputStream field = new ByteArrayOutputStream(256);
+    private Mode mode = Mode.BUFFERING;
     private boolean inBody;
-    private boolean fieldTooLong;
+    private boolean atLineStart = true;
+    private boolean crAtLineStart;
     private int lastByte = -1;
     private int strippedFields;
     private Optional<String> messageId = Optional.empty();
     private Optional<String> subject = Optional.empty();
-    // The current physical line, to recognise the start of a new field (not a continuation) and the blank line.
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(128);
 
     public IncomingHeaderFilter(OutputStream out, String ourHost) {
         super(out);
@@ -46,81 +50,95 @@ public final class IncomingHeaderFilter extends FilterOutputStream {
             out.write(b);
             return;
         }
-        if (line.size() < MAX_FIELD) line.write(b);
-        else if (!fieldTooLong) spillOversizeField();
-        if (fieldTooLong) out.write(b);
-        if (b == '\n' && lastByte == '\r') endOfLine();
+        b &= 0xff;
+        if (crAtLineStart) {
+            crAtLineStart = false;
+            if (b == '\n') { // CRLF alone: the end of the header section
+                endField();
+                out.write('\r');
+                out.write('\n');
+                inBody = true;
+                return;
+            }
+            startField();
+            append('\r');
+        } else if (atLineStart) {
+            atLineStart = false;
+            boolean continuation = (b == ' ' || b == '\t') && (field.size() > 0 || mode != Mode.BUFFERING);
+            if (!continuation) {
+                if (b == '\r') {
+                    crAtLineStart = true;
+                    lastByte = b;
+                    return;
+                }
+                startField();
+            }
+        }
+        append(b);
+        if (b == '\n' && lastByte == '\r') atLineStart = true;
         lastByte = b;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        if (inBody) {
-            out.write(b, off, len);
-            return;
-        }
         for (int i = 0; i < len; i++) {
-            write(b[off + i]);
             if (inBody) {
-                out.write(b, off + i + 1, len - i - 1);
+                out.write(b, off + i, len - i);
                 return;
             }
+            write(b[off + i]);
         }
     }
 
-    private void spillOversizeField() throws IOException {
-        fieldTooLong = true;
-        byte[] start = line.toByteArray();
-        boolean continuation = start.length > 0 && (start[0] == ' ' || start[0] == '\t');
-        if (continuation) {
-            field.writeTo(out); // the field this line continues is too long to judge: it passes as it came
-            field.reset();
-        } else {
-            finishField();
-        }
-        line.writeTo(out);
+    private void startField() throws IOException {
+        endField();
+        mode = Mode.BUFFERING;
     }
 
-    private void endOfLine() throws IOException {
-        byte[] l = line.toByteArray();
-        line.reset();
-        if (fieldTooLong) {
-            // The rest of the oversize field has been written through; a continuation keeps it going.
-            fieldTooLong = false;
-            return;
-        }
-        boolean continuation = l.length > 2 && (l[0] == ' ' || l[0] == '\t');
-        if (continuation && field.size() > 0) {
-            if (field.size() + l.length > MAX_FIELD) {
-                field.writeTo(out);
-                field.reset();
-                out.write(l);
-            } else {
-                field.write(l);
+    private void append(int b) throws IOException {
+        switch (mode) {
+            case PASSING -> out.write(b);
+            case DROPPING -> { }
+            case BUFFERING -> {
+                field.write(b);
+                if (field.size() > MAX_FIELD) {
+                    String name = nameOf(field.toString(StandardCharsets.ISO_8859_1));
+                    if (isOurs(name) || name.equals("authentication-results")) {
+                        strippedFields++;
+                        mode = Mode.DROPPING;
+                    } else {
+                        field.writeTo(out);
+                        mode = Mode.PASSING;
+                    }
+                    field.reset();
+                }
             }
-            return;
         }
-        finishField();
-        if (l.length == 2) { // CRLF alone: end of the header section
-            out.write(l);
-            inBody = true;
-            return;
-        }
-        field.write(l);
     }
 
-    private void finishField() throws IOException {
+    /** The current field is complete: judge a buffered one, forget an oversize one. */
+    private void endField() throws IOException {
+        if (mode != Mode.BUFFERING) {
+            mode = Mode.BUFFERING;
+            return;
+        }
         if (field.size() == 0) return;
         byte[] f = field.toByteArray();
         field.reset();
         String text = new String(f, StandardCharsets.ISO_8859_1);
-        int colon = text.indexOf(':');
-        String name = colon > 0 ? text.substring(0, colon).trim().toLowerCase(Locale.ROOT) : "";
-        String value = colon > 0 ? unfold(text.substring(colon + 1)) : "";
-        if (name.startsWith("x-postern-") || (name.equals("authentication-results") && claimsUs(value))) {
+        // Mime4j's reading: folds and stray CRs removed.
+        String unfolded = text.replace("\r\n", "").replace("\r", "");
+        boolean forged = forged(unfolded);
+        // A reading that breaks lines at a bare CR may see a field of ours after it.
+        for (String segment : text.split("\r(?!\n)")) {
+            forged |= forged(segment.replace("\r\n", ""));
+        }
+        if (forged) {
             strippedFields++;
             return;
         }
+        String name = nameOf(unfolded);
+        String value = valueOf(unfolded);
         if (name.equals("message-id") && messageId.isEmpty()) messageId = Optional.of(utf8(value).trim());
         if (name.equals("subject") && subject.isEmpty()) {
             subject = Optional.of(DecoderUtil.decodeEncodedWords(utf8(value).trim(), DecodeMonitor.SILENT));
@@ -128,35 +146,75 @@ public final class IncomingHeaderFilter extends FilterOutputStream {
         out.write(f);
     }
 
-    private boolean claimsUs(String value) {
-        String v = value.trim();
-        int semi = v.indexOf(';');
-        String authservId = (semi < 0 ? v : v.substring(0, semi)).trim();
-        int space = authservId.indexOf(' ');
-        if (space > 0) authservId = authservId.substring(0, space); // authserv-id [ version ]
-        return authservId.toLowerCase(Locale.ROOT).equals(ourHost);
+    private boolean forged(String unfoldedField) {
+        String name = nameOf(unfoldedField);
+        return isOurs(name) || (name.equals("authentication-results") && claimsUs(valueOf(unfoldedField)));
     }
 
-    private static String unfold(String s) {
-        return s.replace("\r\n", "");
+    private static boolean isOurs(String name) {
+        return name.startsWith("x-postern-");
+    }
+
+    private static String nameOf(String field) {
+        int colon = field.indexOf(':');
+        return colon > 0 ? field.substring(0, colon).trim().toLowerCase(Locale.ROOT) : "";
+    }
+
+    private static String valueOf(String field) {
+        int colon = field.indexOf(':');
+        return colon > 0 ? field.substring(colon + 1) : "";
+    }
+
+    /** RFC 8601 §2.2: value = [CFWS] authserv-id [CFWS authres-version] ... where authserv-id is a token or quoted string. */
+    private boolean claimsUs(String value) {
+        int i = skipCfws(value, 0);
+        StringBuilder id = new StringBuilder();
+        if (i < value.length() && value.charAt(i) == '"') {
+            for (i++; i < value.length() && value.charAt(i) != '"'; i++) {
+                if (value.charAt(i) == '\\' && i + 1 < value.length()) i++;
+                id.append(value.charAt(i));
+            }
+        } else {
+            for (; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == ' ' || c == '\t' || c == ';' || c == '(' || c == '"') break;
+                id.append(c);
+            }
+        }
+        return id.toString().trim().toLowerCase(Locale.ROOT).equals(ourHost);
+    }
+
+    private static int skipCfws(String s, int i) {
+        int depth = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (depth > 0) {
+                if (c == '\\') i++;
+                else if (c == '(') depth++;
+                else if (c == ')') depth--;
+            } else if (c == '(') {
+                depth = 1;
+            } else if (c != ' ' && c != '\t') {
+                break;
+            }
+            i++;
+        }
+        return i;
     }
 
     private static String utf8(String latin1) {
         return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
-    /** Call once all content was written: flushes a header section that had no body. */
+    /** Call once all content was written: judges a header section that had no body. */
     public void finish() throws IOException {
         if (!inBody) {
-            if (line.size() > 0 && !fieldTooLong) {
-                // An unterminated last line: judge it as part of the field it belongs to.
-                byte[] l = line.toByteArray();
-                line.reset();
-                boolean continuation = l.length > 0 && (l[0] == ' ' || l[0] == '\t');
-                if (!continuation) finishField();
-                field.write(l);
+            if (crAtLineStart) {
+                crAtLineStart = false;
+                startField();
+                append('\r');
             }
-            finishField();
+            endField();
         }
         flush();
     }

@@ -71,4 +71,28 @@ class IncomingHeaderFilterTest {
         String in = huge + "X-Postern-SCL: 1\r\n\r\nbody\r\n";
         assertThat(filter(in, 4096)).isEqualTo(huge + "\r\nbody\r\n");
     }
+
+    @Test
+    void stripsOurAuthenticationResultsHoweverTheAuthservIdIsWritten() throws Exception {
+        for (String forged : new String[]{
+                "Authentication-Results: (relay) mx1.postern.test; spf=pass\r\n",
+                "Authentication-Results: \"mx1.postern.test\"; spf=pass\r\n",
+                "Authentication-Results: mx1.postern.test\r\n\t1; spf=pass\r\n",
+                "Authentication-Results: mx1.postern.test(c); spf=pass\r\n",
+                "Authentication-Results: mx1.post\rern.test; spf=pass\r\n",
+                "Subject: hi\rX-Postern-SCL: -1\r\n"}) {
+            assertThat(filter("To: a@b\r\n" + forged + "\r\nbody\r\n", 3)).as(forged).isEqualTo("To: a@b\r\n\r\nbody\r\n");
+        }
+    }
+
+    @Test
+    void anOversizeFieldOfOursIsDroppedNotPassed() throws Exception {
+        String longValue = "X-Postern-SCL: -1; " + "a".repeat(70_000) + "\r\n";
+        String manyFolds = "X-Postern-SCL: -1\r\n" + " pad\r\n".repeat(20_000);
+        String longResults = "Authentication-Results: mx1.postern.test; spf=pass " + "x".repeat(70_000) + "\r\n";
+        for (String forged : new String[]{longValue, manyFolds, longResults}) {
+            assertThat(filter("To: a@b\r\n" + forged + "Cc: c@d\r\n\r\nbody\r\n", 4096))
+                    .isEqualTo("To: a@b\r\nCc: c@d\r\n\r\nbody\r\n");
+        }
+    }
 }
