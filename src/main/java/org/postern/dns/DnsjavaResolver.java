@@ -1,9 +1,12 @@
 package org.postern.dns;
 
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Cache;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Lookup;
+import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
@@ -13,19 +16,21 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.Cache;
-import org.xbill.DNS.DClass;
 
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Resolver on dnsjava: the configured servers ("host:port") or the system's, with a timeout and dnsjava's
- * TTL-honouring cache.
+ * TTL-honouring cache. The hosts file is not consulted and answers keep the server's order, so policy sees
+ * exactly what DNS publishes.
  */
 public final class DnsjavaResolver implements DnsResolver {
 
@@ -61,39 +66,72 @@ public final class DnsjavaResolver implements DnsResolver {
 
     @Override
     public Answer<String> ptr(InetAddress address) {
-        return lookup(ReverseMap.fromAddress(address), Type.PTR, r -> ((PTRRecord) r).getTarget().toString(true));
+        return lookup(ReverseMap.fromAddress(address), Type.PTR, r -> hostName(((PTRRecord) r).getTarget()));
     }
 
     @Override
     public Answer<InetAddress> addresses(String name) {
-        Answer<InetAddress> v4 = lookup(name, Type.A, r -> ((ARecord) r).getAddress());
-        Answer<InetAddress> v6 = lookup(name, Type.AAAA, r -> ((AAAARecord) r).getAddress());
+        Answer<InetAddress> v4 = a(name);
+        Answer<InetAddress> v6 = aaaa(name);
         List<InetAddress> all = new ArrayList<>();
         if (v4 instanceof Answer.Found<InetAddress> f) all.addAll(f.values());
         if (v6 instanceof Answer.Found<InetAddress> f) all.addAll(f.values());
         if (!all.isEmpty()) return new Answer.Found<>(all);
         if (v4 instanceof Answer.TempFail<InetAddress> t) return t;
         if (v6 instanceof Answer.TempFail<InetAddress> t) return t;
-        return new Answer.NotFound<>();
+        if (v4 instanceof Answer.NotFound<InetAddress> n4 && v6 instanceof Answer.NotFound<InetAddress> n6
+                && n4.absence() == Absence.NO_SUCH_NAME && n6.absence() == Absence.NO_SUCH_NAME) {
+            return n4;
+        }
+        return new Answer.NotFound<>(Absence.NO_DATA);
     }
 
     @Override
-    public Answer<String> txt(String name) {
-        return lookup(name, Type.TXT, r -> String.join("", ((TXTRecord) r).getStrings()));
+    public Answer<InetAddress> a(String name) {
+        return lookup(name, Type.A, r -> ((ARecord) r).getAddress());
     }
 
-    private <T> Answer<T> lookup(String name, int type, java.util.function.Function<Record, T> map) {
+    @Override
+    public Answer<InetAddress> aaaa(String name) {
+        return lookup(name, Type.AAAA, r -> ((AAAARecord) r).getAddress());
+    }
+
+    @Override
+    public Answer<Mx> mx(String name) {
+        return lookup(name, Type.MX, r -> new Mx(((MXRecord) r).getPriority(), hostName(((MXRecord) r).getTarget())));
+    }
+
+    /** The raw bytes of each character-string, not dnsjava's escaped presentation form. */
+    @Override
+    public Answer<String> txt(String name) {
+        return lookup(name, Type.TXT, r -> {
+            ByteArrayOutputStream joined = new ByteArrayOutputStream();
+            for (byte[] s : ((TXTRecord) r).getStringsAsByteArrays()) joined.writeBytes(s);
+            return joined.toString(StandardCharsets.UTF_8);
+        });
+    }
+
+    private static String hostName(Name name) {
+        return name.equals(Name.root) ? "" : name.toString(true);
+    }
+
+    private <T> Answer<T> lookup(String name, int type, Function<Record, T> map) {
         try {
-            return lookup(Name.fromString(name.endsWith(".") ? name : name + "."), type, map);
+            // a backslash is an escape in dnsjava's presentation format; a name given to us means it literally
+            String escaped = name.replace("\\", "\\\\");
+            return lookup(Name.fromString(escaped.endsWith(".") ? escaped : escaped + "."), type, map);
         } catch (TextParseException e) {
-            return new Answer.NotFound<>();
+            // not expressible as a DNS name (empty or over-long label, over 255 octets): it cannot exist
+            return new Answer.NotFound<>(Absence.NO_SUCH_NAME);
         }
     }
 
-    private <T> Answer<T> lookup(Name name, int type, java.util.function.Function<Record, T> map) {
+    private <T> Answer<T> lookup(Name name, int type, Function<Record, T> map) {
         Lookup lookup = new Lookup(name, type);
         lookup.setResolver(resolver);
         lookup.setCache(cache);
+        lookup.setHostsFileParser(null);
+        lookup.setCycleResults(false);
         Record[] records = lookup.run();
         return switch (lookup.getResult()) {
             case Lookup.SUCCESSFUL -> {
@@ -101,7 +139,8 @@ public final class DnsjavaResolver implements DnsResolver {
                 for (Record r : records) values.add(map.apply(r));
                 yield new Answer.Found<>(values);
             }
-            case Lookup.HOST_NOT_FOUND, Lookup.TYPE_NOT_FOUND -> new Answer.NotFound<>();
+            case Lookup.HOST_NOT_FOUND -> new Answer.NotFound<>(Absence.NO_SUCH_NAME);
+            case Lookup.TYPE_NOT_FOUND -> new Answer.NotFound<>(Absence.NO_DATA);
             default -> new Answer.TempFail<>(lookup.getErrorString());
         };
     }
