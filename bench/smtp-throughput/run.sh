@@ -103,11 +103,15 @@ free_port() {
   die "no free port found"
 }
 
-# LISTEN on 127.0.0.1:port or 0.0.0.0:port, from /proc/net/tcp (no connection is made).
+# Something LISTENs on the port (any address), from /proc/net/tcp and /proc/net/tcp6 (no
+# connection is made). Java binds dual-stack sockets, so a JVM listening on 127.0.0.1 shows up
+# in tcp6 as ::ffff:127.0.0.1, not in tcp.
 is_listening() {
-  local hex
+  local hex f files=()
   hex=$(printf '%04X' "$1")
-  awk -v h=":$hex" 'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == h { f = 1 } END { exit !f }' /proc/net/tcp
+  for f in /proc/net/tcp /proc/net/tcp6; do [ -r "$f" ] && files+=("$f"); done
+  awk -v h=":$hex" 'FNR > 1 && $4 == "0A" && substr($2, length($2) - 4) == h { f = 1 } END { exit !f }' \
+    "${files[@]}"
 }
 
 wait_listening() { # port pid seconds
@@ -145,11 +149,20 @@ sink_count() { # messages received so far (smtp-sink -c prints "sess=.. quit=.. 
 }
 stop_sink() { stop_pid_tree "$SINK_PID"; }
 
+# CPU time in clock ticks: of the whole machine (busy, all CPUs), and of one process (user + system).
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+machine_busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+proc_ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0; }
+secs() { awk -v t="$1" -v h="$CLK_TCK" 'BEGIN { printf "%.1f", t / h }'; }
+
 # --- one measured run: smtp-source -> PORT -> ... -> sink; prints "rate inject_rate seconds got"
-RESULT_RATE=""; RESULT_INJECT=""; RESULT_SECS=""; RESULT_GOT=""
+# CPU_PID (optional): a process whose CPU time during the run is reported too (the gateway's JVM).
+RESULT_RATE=""; RESULT_INJECT=""; RESULT_SECS=""; RESULT_GOT=""; RESULT_CPU=""
 drive_load() { # name port
-  local name=$1 port=$2 t0 t_inj t1 rc deadline got
+  local name=$1 port=$2 t0 t_inj t1 rc deadline got m0 m1 p0=0 p1=0
   log "$name: sending $MESSAGES messages of $SIZE bytes over $SESSIONS sessions to 127.0.0.1:$port"
+  m0=$(machine_busy_ticks)
+  [ -n "${CPU_PID:-}" ] && p0=$(proc_ticks "$CPU_PID")
   t0=$(now)
   set +e
   # shellcheck disable=SC2086
@@ -170,11 +183,17 @@ drive_load() { # name port
     sleep 0.05
   done
   t1=$(now)
+  m1=$(machine_busy_ticks)
+  [ -n "${CPU_PID:-}" ] && p1=$(proc_ticks "$CPU_PID")
   RESULT_GOT=$got
   RESULT_SECS=$(fsub "$t1" "$t0")
   RESULT_RATE=$(fdiv "$got" "$RESULT_SECS")
   RESULT_INJECT=$(fdiv "$MESSAGES" "$(fsub "$t_inj" "$t0")")
-  log "$name: sink received $got/$MESSAGES in ${RESULT_SECS}s = $RESULT_RATE msg/s end to end (accepted at $RESULT_INJECT msg/s)"
+  # Everything on the machine counts (client, sink, kernel, and anyone else): on a shared machine, a busy
+  # total well above what this run explains means the figures are disturbed.
+  RESULT_CPU="machine busy $(secs $(( m1 - m0 )))s of $(awk -v s="$RESULT_SECS" -v n="$(nproc)" 'BEGIN { printf "%.1f", s * n }')s CPU"
+  [ -n "${CPU_PID:-}" ] && RESULT_CPU="$RESULT_CPU; gateway JVM $(secs $(( p1 - p0 )))s"
+  log "$name: sink received $got/$MESSAGES in ${RESULT_SECS}s = $RESULT_RATE msg/s end to end (accepted at $RESULT_INJECT msg/s; $RESULT_CPU)"
 }
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -192,7 +211,7 @@ jvm_pid() {
 
 # ================================================================= Postern
 POSTERN_RATE=""; POSTERN_RSS_IDLE=""; POSTERN_RSS_CONNS=""; POSTERN_RSS_AFTER=""; IDLE_RESULT=""
-POSTERN_GOT=""; POSTERN_SECS=""; POSTERN_INJECT=""
+POSTERN_GOT=""; POSTERN_SECS=""; POSTERN_INJECT=""; POSTERN_CPU=""; POSTERN_JVM_OPTS=""
 run_postern() {
   if [ ! -x "$ROOT/postern" ]; then
     log "Postern: $ROOT/postern not found or not executable: skipping the Postern runs"
@@ -221,6 +240,8 @@ EOF
   wait_listening "$port" "$pid" 600 || die "Postern did not listen on $port: $(tail -20 "$WORK/postern.log")"
   sleep 5
   jpid=$(jvm_pid "$pid")
+  # The JVM's own options (what the launcher chose, or POSTERN_JAVA_OPTS): the arguments before the class path.
+  POSTERN_JVM_OPTS=$(tr '\0' '\n' <"/proc/$jpid/cmdline" 2>/dev/null | sed -n '2,$p' | sed '/^-cp$/,$d' | tr '\n' ' ')
   POSTERN_RSS_IDLE=$(rss_kb "$jpid")
   log "Postern: RSS idle (start + 5 s) = $POSTERN_RSS_IDLE kB (pid $jpid)"
 
@@ -240,15 +261,16 @@ EOF
   log "Postern: RSS with $IDLE_CONNS idle connections = $POSTERN_RSS_CONNS kB; $IDLE_RESULT"
   sleep 2
 
-  drive_load postern "$port"
+  CPU_PID=$jpid drive_load postern "$port"
   POSTERN_RATE=$RESULT_RATE; POSTERN_GOT=$RESULT_GOT; POSTERN_SECS=$RESULT_SECS; POSTERN_INJECT=$RESULT_INJECT
+  POSTERN_CPU=$RESULT_CPU
   POSTERN_RSS_AFTER=$(rss_kb "$jpid")
   stop_pid_tree "$pid"
   stop_sink
 }
 
 # ================================================================= Postfix
-POSTFIX_RATE=""; POSTFIX_GOT=""; POSTFIX_SECS=""; POSTFIX_INJECT=""
+POSTFIX_RATE=""; POSTFIX_GOT=""; POSTFIX_SECS=""; POSTFIX_INJECT=""; POSTFIX_CPU=""
 run_postfix() {
   if [ -z "$POSTFIX" ]; then
     log "Postfix: postfix binary not found: skipping"
@@ -338,6 +360,7 @@ EOF
   sleep 1
   drive_load postfix "$port"
   POSTFIX_RATE=$RESULT_RATE; POSTFIX_GOT=$RESULT_GOT; POSTFIX_SECS=$RESULT_SECS; POSTFIX_INJECT=$RESULT_INJECT
+  POSTFIX_CPU=$RESULT_CPU
   "$POSTFIX" -c "$POSTFIX_CONF" stop >/dev/null 2>&1 || true
   for _ in $(seq 1 100); do
     [ -n "$mpid" ] && kill -0 "$mpid" 2>/dev/null || break
@@ -346,7 +369,11 @@ EOF
   POSTFIX_CONF=""
   local warn
   warn=$(grep -c -E 'warning|fatal|panic' "$pfx/log/maillog" 2>/dev/null || true)
-  [ "${warn:-0}" -eq 0 ] || log "Postfix: $warn warning/fatal lines in maillog (KEEP=1 to inspect)"
+  if [ "${warn:-0}" -ne 0 ]; then
+    log "Postfix: $warn warning/fatal lines in maillog (KEEP=1 to keep it), distinct ones:"
+    grep -E 'warning|fatal|panic' "$pfx/log/maillog" | sed -E 's/^.*postfix\/[a-z]+\[[0-9]+\]: //; s/[0-9A-F]{8,}/ID/g' \
+      | sort | uniq -c | sort -rn | head -5 >&2 || true
+  fi
   stop_sink
 }
 
@@ -365,7 +392,10 @@ if [ -n "$POSTERN_RATE" ] && [ -n "$POSTFIX_RATE" ] && [ "$POSTFIX_RATE" != n/a 
 else
   printf '%-28s %s\n' "Ratio Postern/Postfix:" "n/a"
 fi
+printf '%-28s %s\n' "CPU during Postern load:" "${POSTERN_CPU:-n/a}"
+printf '%-28s %s\n' "CPU during Postfix load:" "${POSTFIX_CPU:-n/a}"
 printf '%-28s %s\n' "Postern RSS idle:" "$(mb "$POSTERN_RSS_IDLE")"
 printf '%-28s %s\n' "Postern RSS $IDLE_CONNS idle conns:" "$(mb "$POSTERN_RSS_CONNS")"
 printf '%-28s %s\n' "Postern RSS after load:" "$(mb "$POSTERN_RSS_AFTER")"
 printf '%-28s %s\n' "Idle connections:" "${IDLE_RESULT:-n/a}"
+printf '%-28s %s\n' "Postern JVM options:" "${POSTERN_JVM_OPTS:-n/a}"

@@ -6,17 +6,23 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Picks the delivery agent for a message's target and runs one attempt; always returns one result per recipient. */
-final class DeliveryAgents {
+/**
+ * Picks the delivery agent for a message's target and runs one attempt; always returns one result per recipient.
+ * SMTP and LMTP connections left idle by a clean transaction are kept a moment for the next message to the same
+ * server ({@link SmtpConnectionCache}); {@link #close()} lets them go.
+ */
+final class DeliveryAgents implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryAgents.class);
 
     private final DeliverySettings settings;
     private final Clock clock;
+    private final SmtpConnectionCache connections;
 
     DeliveryAgents(DeliverySettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
+        this.connections = new SmtpConnectionCache(settings.workers());
     }
 
     List<RecipientResult> deliver(Envelope envelope, Path content, List<String> recipients) {
@@ -28,8 +34,8 @@ final class DeliveryAgents {
         }
         try {
             return switch (target) {
-                case DeliveryTarget.Smtp s -> new SmtpClient(false, s.host(), s.port(), settings).deliver(envelope, content, recipients);
-                case DeliveryTarget.Lmtp l -> new SmtpClient(true, l.host(), l.port(), settings).deliver(envelope, content, recipients);
+                case DeliveryTarget.Smtp s -> new SmtpClient(false, s.host(), s.port(), settings, connections).deliver(envelope, content, recipients);
+                case DeliveryTarget.Lmtp l -> new SmtpClient(true, l.host(), l.port(), settings, connections).deliver(envelope, content, recipients);
                 case DeliveryTarget.Maildir m -> new MaildirDelivery(m.root(), settings.hostname(), clock).deliver(envelope, content, recipients);
             };
         } catch (RuntimeException e) {
@@ -41,5 +47,11 @@ final class DeliveryAgents {
 
     private static List<RecipientResult> all(List<String> recipients, RecipientResult.Outcome outcome, String detail) {
         return recipients.stream().map(r -> new RecipientResult(r, outcome, detail)).toList();
+    }
+
+    /** Says QUIT to the idle connections; deliveries after this open their own and do not keep them. */
+    @Override
+    public void close() {
+        connections.close();
     }
 }

@@ -129,6 +129,8 @@ public final class DeliveryScheduler implements AutoCloseable {
         } catch (InterruptedException e) {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
+        } finally {
+            agents.close();
         }
     }
 

@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * server offers PIPELINING (RFC 2920). Each recipient gets its own result: a RCPT refusal affects only that
  * recipient; after DATA an SMTP server answers once for all accepted recipients, an LMTP server once for each
  * (RFC 2033 §4.2). A 2xx is Delivered, a 5xx Failed, anything else — 4xx, timeouts, broken connections — Deferred.
+ *
+ * <p>A connection whose transaction ended cleanly (every reply read, none a 421) is not closed but left in the
+ * {@link SmtpConnectionCache}; the next message to the same server takes it, checks it with RSET and starts with
+ * MAIL FROM. When no cached connection answers RSET, a new connection is opened as if there had been none.
  */
 final class SmtpClient {
 
@@ -36,18 +40,23 @@ final class SmtpClient {
     private final int port;
     private final DeliverySettings settings;
     private final String peer;
+    private final SmtpConnectionCache cache;
+    private final String cacheKey;
     private String stage = "connect";
 
-    SmtpClient(boolean lmtp, String host, int port, DeliverySettings settings) {
+    SmtpClient(boolean lmtp, String host, int port, DeliverySettings settings, SmtpConnectionCache cache) {
         this.lmtp = lmtp;
         this.host = host;
         this.port = port;
         this.settings = settings;
         this.peer = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        this.cache = cache;
+        this.cacheKey = SmtpConnectionCache.key(lmtp, host, port);
     }
 
     List<RecipientResult> deliver(Envelope envelope, Path content, List<String> recipients) {
         RecipientResults results = new RecipientResults(recipients);
+        if (reuse(envelope, content, results)) return results.list();
         try {
             session(envelope, content, results, true);
         } catch (TlsFailed e) {
@@ -64,29 +73,77 @@ final class SmtpClient {
         return results.list();
     }
 
-    private void session(Envelope envelope, Path content, RecipientResults results, boolean tryTls) throws IOException {
-        stage = "connect";
-        try (SmtpConnection c = SmtpConnection.open(host, port, settings.connectTimeout(), settings.readTimeout())) {
+    /**
+     * Runs the transaction on a cached connection to this server, if one answers RSET; false when none does (and
+     * nothing was said about any recipient yet).
+     */
+    private boolean reuse(Envelope envelope, Path content, RecipientResults results) {
+        while (true) {
+            Optional<SmtpConnectionCache.Idle> idle = cache.take(cacheKey);
+            if (idle.isEmpty()) return false;
+            SmtpConnection c = idle.get().connection();
             try {
-                converse(c, envelope, content, results, tryTls);
+                stage = "RSET";
+                c.send("RSET");
+                c.flush();
+                if (!c.read().positive()) {
+                    SmtpConnectionCache.quitLater(c);
+                    continue;
+                }
             } catch (IOException e) {
-                if (e instanceof TlsFailed) throw e;
+                c.close();   // the server closed it meanwhile, most likely: try the next, or a new connection
+                continue;
+            }
+            Extensions ext = idle.get().extensions();
+            try {
+                if (transaction(c, ext, envelope, content, results)) {
+                    release(c, ext, idle.get().openedNanos());
+                    return true;
+                }
+                quit(c);
+            } catch (IOException e) {
                 results.deferUnresolved(describe(e, c));
             }
+            c.close();
+            return true;
         }
     }
 
-    private void converse(SmtpConnection c, Envelope envelope, Path content, RecipientResults results, boolean tryTls) throws IOException {
+    /** After a clean transaction: the connection goes back to the cache, or says QUIT and closes when it cannot. */
+    private void release(SmtpConnection c, Extensions ext, long openedNanos) {
+        if (cache.offer(cacheKey, c, ext, openedNanos)) return;
+        quit(c);
+        c.close();
+    }
+
+    private void session(Envelope envelope, Path content, RecipientResults results, boolean tryTls) throws IOException {
+        stage = "connect";
+        SmtpConnection c = SmtpConnection.open(host, port, settings.connectTimeout(), settings.readTimeout());
+        long opened = System.nanoTime();
+        Optional<Extensions> clean = Optional.empty();
+        try {
+            clean = converse(c, envelope, content, results, tryTls);
+        } catch (IOException e) {
+            if (e instanceof TlsFailed) throw e;
+            results.deferUnresolved(describe(e, c));
+        } finally {
+            if (clean.isPresent()) release(c, clean.get(), opened);
+            else c.close();
+        }
+    }
+
+    /** The session up to the end of the transaction; what the server offered when it ended cleanly, else empty (after QUIT). */
+    private Optional<Extensions> converse(SmtpConnection c, Envelope envelope, Path content, RecipientResults results, boolean tryTls) throws IOException {
         stage = "initial greeting";
         SmtpReply greeting = c.read();
         if (!greeting.positive()) {
             // A 5xx greeting is a deferral too (Postfix smtp_skip_5xx_greeting): the tenant's server is misbehaving, not refusing mail.
             results.deferUnresolved(said(greeting));
             quit(c);
-            return;
+            return Optional.empty();
         }
         Optional<Extensions> greeted = hello(c, results);
-        if (greeted.isEmpty()) return;
+        if (greeted.isEmpty()) return Optional.empty();
         Extensions ext = greeted.get();
         if (tryTls && ext.has("STARTTLS")) {
             stage = "STARTTLS";
@@ -99,13 +156,14 @@ final class SmtpClient {
                     throw new TlsFailed(e);
                 }
                 greeted = hello(c, results);   // RFC 3207 §4.2: forget what was said before TLS
-                if (greeted.isEmpty()) return;
+                if (greeted.isEmpty()) return Optional.empty();
                 ext = greeted.get();
             }
             // Otherwise continue in plain text: STARTTLS is opportunistic here.
         }
-        transaction(c, ext, envelope, content, results);
+        if (transaction(c, ext, envelope, content, results)) return Optional.of(ext);
         quit(c);
+        return Optional.empty();
     }
 
     /** EHLO (LHLO for LMTP), falling back to HELO when an SMTP server refuses EHLO; empty when refused. */
@@ -127,19 +185,23 @@ final class SmtpClient {
         return Optional.empty();
     }
 
-    private void transaction(SmtpConnection c, Extensions ext, Envelope envelope, Path content, RecipientResults results) throws IOException {
+    /**
+     * MAIL, RCPT, DATA and the content. True when it ended cleanly — every reply read, none a 421 (the server
+     * closing) — so the connection may carry another transaction.
+     */
+    private boolean transaction(SmtpConnection c, Extensions ext, Envelope envelope, Path content, RecipientResults results) throws IOException {
         byte[] prepend = envelope.prependHeaders().getBytes(StandardCharsets.UTF_8);
         // The edge parsed these addresses; still, a CR, LF or '>' here would let one inject commands.
         SmtpReply unusable = new SmtpReply(501, List.of("5.1.3 address not usable in an SMTP command"));
         if (!commandSafe(envelope.mailFrom())) {
             results.resolveUnresolved(unusable, "sender <" + envelope.mailFrom().strip() + "> cannot be sent in MAIL FROM");
-            return;
+            return false;
         }
         for (String r : results.unresolved()) {
             if (!commandSafe(r)) results.resolve(r, unusable, "recipient cannot be sent in RCPT TO");
         }
         List<String> recipients = results.unresolved();
-        if (recipients.isEmpty()) return;
+        if (recipients.isEmpty()) return false;
         String mail = "MAIL FROM:<" + envelope.mailFrom() + ">";
         if (ext.has("SIZE")) mail += " SIZE=" + (prepend.length + Files.size(content));
         if (ext.has("SMTPUTF8") && !isAscii(envelope.mailFrom(), recipients)) mail += " SMTPUTF8";
@@ -156,7 +218,7 @@ final class SmtpClient {
         SmtpReply mailReply = c.read();
         if (!pipelining && !mailReply.positive()) {
             results.resolveUnresolved(mailReply, said(mailReply));
-            return;
+            return false;
         }
         List<String> accepted = new ArrayList<>();
         for (String r : recipients) {
@@ -172,7 +234,7 @@ final class SmtpClient {
         }
         if (!mailReply.positive()) results.resolveUnresolved(mailReply, said(mailReply));
         if (!pipelining) {
-            if (accepted.isEmpty()) return;
+            if (accepted.isEmpty()) return false;
             c.send("DATA");
             c.flush();
         }
@@ -180,7 +242,7 @@ final class SmtpClient {
         SmtpReply data = c.read();
         if (data.code() != 354) {
             for (String r : accepted) results.resolve(r, data, said(data));
-            return;
+            return false;
         }
         if (accepted.isEmpty()) {
             // RFC 2920 §3.1: a pipelining server answered 354 though no recipient was accepted; send no content.
@@ -188,19 +250,23 @@ final class SmtpClient {
             c.flush();
             stage = "end of DATA";
             c.read();
-            return;
+            return false;
         }
         sendContent(c, prepend, content);
         stage = "end of DATA";
+        boolean closing = false;
         if (lmtp) {
             for (String r : accepted) {
                 SmtpReply reply = c.read();
                 results.resolve(r, reply, said(reply));
+                closing |= reply.code() == 421;
             }
         } else {
             SmtpReply reply = c.read();
             for (String r : accepted) results.resolve(r, reply, said(reply));
+            closing = reply.code() == 421;
         }
+        return !closing;
     }
 
     /** The prepended header lines, then the spooled content, streamed, dot-stuffed, and ended by CRLF.CRLF. */
@@ -262,7 +328,7 @@ final class SmtpClient {
     }
 
     /** ESMTP keywords from an EHLO/LHLO reply (RFC 5321 §4.1.1.1), upper-cased, with their parameters. */
-    private record Extensions(Map<String, String> keywords) {
+    record Extensions(Map<String, String> keywords) {
         static Extensions of(SmtpReply ehlo) {
             Map<String, String> map = new LinkedHashMap<>();
             for (String line : ehlo.lines().subList(1, ehlo.lines().size())) {

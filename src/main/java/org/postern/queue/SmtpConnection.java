@@ -118,6 +118,11 @@ final class SmtpConnection implements Closeable {
         attach(tls);
     }
 
+    /** Changes how long a read waits (SO_TIMEOUT); for a short QUIT on a connection that is being given up. */
+    void setReadTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+    }
+
     boolean stalled() {
         return stalled;
     }

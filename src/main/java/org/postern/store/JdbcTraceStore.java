@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -21,9 +22,12 @@ import org.postern.trace.TraceStore;
 /**
  * Message trace in the {@code trace}, {@code trace_recipient} and {@code trace_delivery} tables.
  *
- * <p>Writes are on the SMTP path, so they are cheap: {@link #record} is one transaction of an insert plus one
- * batched insert of the recipients; {@link #delivery} locks the message's row, appends the attempt and moves the
- * status by {@link DeliveryStatusRule}, so concurrent attempts for one message cannot lose an update.
+ * <p>Writes are on the SMTP path, so they are cheap: {@link #record} is one transaction of a primary-key lookup,
+ * an insert (an update when the ref exists) and the insert of the recipients; {@link #delivery} locks the
+ * message's row (reading its status, verdict and recipients with it), appends the attempt, reads the outcomes of
+ * the message's attempts and moves the status by {@link DeliveryStatusRule}, so concurrent attempts for one message
+ * cannot lose an update. Each statement is one prepared-statement string, so the database's statement cache
+ * (H2's per-session query cache) serves them without parsing.
  */
 public final class JdbcTraceStore implements TraceStore {
 
@@ -36,6 +40,8 @@ public final class JdbcTraceStore implements TraceStore {
             + TraceRows.COLUMNS.stream().map(c -> c + " = ?").collect(Collectors.joining(", ")) + " WHERE ref = ?";
 
     private final DataSource dataSource;
+    /** Whether the data source is PostgreSQL; null until the first delivery asks. */
+    private volatile Boolean postgres;
 
     public JdbcTraceStore(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -51,7 +57,8 @@ public final class JdbcTraceStore implements TraceStore {
             throw new IllegalArgumentException("trace ref longer than " + TraceRows.MAX_REF + " characters");
         }
         Jdbc.inTransaction(dataSource, "recording trace " + record.ref(), c -> {
-            boolean replaced = replace(c, record);
+            // Almost every record is new: a key lookup decides, so the row is bound (and its JSON written) once.
+            boolean replaced = exists(c, record.ref()) && replace(c, record);
             if (!replaced) {
                 try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                     ps.setString(1, record.ref());
@@ -67,25 +74,59 @@ public final class JdbcTraceStore implements TraceStore {
     @Override
     public void delivery(DeliveryEvent event) {
         Jdbc.inTransaction(dataSource, "recording a delivery attempt for " + event.ref(), c -> {
-            try (PreparedStatement lock = c.prepareStatement(
-                    "SELECT status, verdict FROM trace WHERE ref = ? FOR UPDATE")) {
-                lock.setString(1, event.ref());
-                try (ResultSet row = lock.executeQuery()) {
-                    insertDelivery(c, event);
-                    if (row.next()) {
-                        TraceStatus current = TraceStatus.valueOf(row.getString("status"));
-                        TraceStatus verdict = TraceStatus.valueOf(row.getString("verdict"));
-                        List<String> recipients = List.copyOf(recipientsOf(c, event.ref()));
-                        TraceStatus next = DeliveryStatusRule.statusAfter(verdict, current, recipients,
-                                deliveries(c, event.ref()));
-                        if (next != current) {
-                            updateStatus(c, event.ref(), next);
-                        }
-                    }
+            Optional<LockedRow> row = lockRow(c, event.ref());
+            insertDelivery(c, event);
+            if (row.isPresent() && DeliveryStatusRule.movesStatus(row.get().verdict())) {
+                LockedRow r = row.get();
+                TraceStatus next = DeliveryStatusRule.statusAfterOutcomes(r.verdict(), r.status(), r.recipients(),
+                        outcomes(c, event.ref()));
+                if (next != r.status()) {
+                    updateStatus(c, event.ref(), next);
                 }
             }
             return null;
         });
+    }
+
+    /** What {@link #delivery} needs of a message's row; the record's recipients (the rule ignores case). */
+    private record LockedRow(TraceStatus status, TraceStatus verdict, List<String> recipients) {
+    }
+
+    /**
+     * Reads the message's row and locks it until commit, so concurrent attempts for one message are serialised.
+     * PostgreSQL: {@code SELECT ... FOR UPDATE}. H2 does not cache a {@code FOR UPDATE} query and parses and plans
+     * it again on every execution, so there a no-op update takes the row lock and a plain select reads the row.
+     */
+    private Optional<LockedRow> lockRow(Connection c, String ref) throws SQLException {
+        boolean selectForUpdate = isPostgres(c);
+        if (!selectForUpdate) {
+            try (PreparedStatement lock = c.prepareStatement("UPDATE trace SET status = status WHERE ref = ?")) {
+                lock.setString(1, ref);
+                if (lock.executeUpdate() == 0) {
+                    return Optional.empty();
+                }
+            }
+        }
+        try (PreparedStatement read = c.prepareStatement("SELECT status, verdict, recipients FROM trace WHERE ref = ?"
+                + (selectForUpdate ? " FOR UPDATE" : ""))) {
+            read.setString(1, ref);
+            try (ResultSet row = read.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new LockedRow(TraceStatus.valueOf(row.getString("status")),
+                        TraceStatus.valueOf(row.getString("verdict")), TraceRows.recipients(row.getString("recipients"))));
+            }
+        }
+    }
+
+    private boolean isPostgres(Connection c) throws SQLException {
+        Boolean known = postgres;
+        if (known == null) {
+            known = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+            postgres = known;
+        }
+        return known;
     }
 
     /** Newest first (then by ref, descending, so pages are stable); the limit is capped at {@link #MAX_LIMIT}. */
@@ -132,6 +173,15 @@ public final class JdbcTraceStore implements TraceStore {
         });
     }
 
+    private static boolean exists(Connection c, String ref) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM trace WHERE ref = ?")) {
+            ps.setString(1, ref);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** Updates an existing row in place; false when there is none. */
     private static boolean replace(Connection c, TraceRecord record) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
@@ -170,13 +220,15 @@ public final class JdbcTraceStore implements TraceStore {
         }
     }
 
-    private static List<String> recipientsOf(Connection c, String ref) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT address FROM trace_recipient WHERE ref = ?")) {
+    /** Recipient and outcome of the message's attempts, oldest first (the order {@link #deliveries} lists). */
+    private static List<DeliveryStatusRule.Outcome> outcomes(Connection c, String ref) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT recipient, outcome FROM trace_delivery WHERE ref = ? ORDER BY attempted_at, id")) {
             ps.setString(1, ref);
             try (ResultSet rs = ps.executeQuery()) {
-                List<String> out = new ArrayList<>();
+                List<DeliveryStatusRule.Outcome> out = new ArrayList<>();
                 while (rs.next()) {
-                    out.add(rs.getString(1).toLowerCase(Locale.ROOT));
+                    out.add(new DeliveryStatusRule.Outcome(rs.getString(1), TraceStatus.valueOf(rs.getString(2))));
                 }
                 return out;
             }

@@ -83,6 +83,11 @@ final class TraceRows {
                 rs.getString("node"));
     }
 
+    /** The {@code recipients} column read back. */
+    static List<String> recipients(String json) throws SQLException {
+        return parse(json, STRINGS);
+    }
+
     /** The distinct lower-cased recipients, the keys of {@code trace_recipient}. */
     static Set<String> recipientKeys(List<String> recipients) {
         Set<String> keys = new LinkedHashSet<>();

@@ -37,7 +37,21 @@ public final class DeliveryStatusRule {
      */
     public static TraceStatus statusAfter(TraceStatus verdict, TraceStatus current, List<String> recipients,
                                           List<DeliveryEvent> attempts) {
-        if (verdict == TraceStatus.Rejected || verdict == TraceStatus.Expanded) {
+        return statusAfterOutcomes(verdict, current, recipients,
+                attempts.stream().map(a -> new Outcome(a.recipient(), a.outcome())).toList());
+    }
+
+    /** One attempt as far as the status is concerned: whom it was for and how it ended. */
+    public record Outcome(String recipient, TraceStatus outcome) {
+    }
+
+    /**
+     * The same rule with only the recipient and outcome of each attempt, oldest first (what a store reads when it
+     * does not need the whole attempt).
+     */
+    public static TraceStatus statusAfterOutcomes(TraceStatus verdict, TraceStatus current, List<String> recipients,
+                                                 List<Outcome> attempts) {
+        if (!movesStatus(verdict)) {
             return current;
         }
         Map<String, Optional<TraceStatus>> latest = new LinkedHashMap<>();
@@ -58,6 +72,11 @@ public final class DeliveryStatusRule {
             return current; // an outcome other than Delivered/Deferred/Failed: not a delivery result, leave it
         }
         return verdict == TraceStatus.Junk ? TraceStatus.Junk : TraceStatus.Delivered;
+    }
+
+    /** False for a message whose status no attempt moves (Rejected, Expanded): a store need not read its attempts. */
+    public static boolean movesStatus(TraceStatus verdict) {
+        return verdict != TraceStatus.Rejected && verdict != TraceStatus.Expanded;
     }
 
     private static String key(String address) {

@@ -44,6 +44,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
     volatile boolean injectAfterStartTls; // a plain-text reply smuggled in the same segment as the 220
     volatile String ehloReply;          // null: a normal 250 with the extensions
     volatile boolean stopReadingAtData;
+    volatile boolean hangUpAfterMessage; // close the connection, without a word, after answering a message's DATA
 
     final List<String> transcript = new CopyOnWriteArrayList<>();
     final List<String> messages = new CopyOnWriteArrayList<>();
@@ -118,6 +119,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
                         }
                         messages.add(readData(in));
                         reply(out, "250 2.0.0 Ok: queued as SCRIPTED");
+                        if (hangUpAfterMessage) {
+                            s.close();
+                            return;
+                        }
                     }
                     case "QUIT" -> {
                         reply(out, "221 2.0.0 Bye");
