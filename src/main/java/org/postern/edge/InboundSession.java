@@ -104,7 +104,7 @@ final class InboundSession implements SessionHandler {
         evidence = evidence.withHelo(helo.name()).withoutTransaction();
         tx = null;
         aborted = null;
-        return ctx.replies().helo(helo.name());
+        return ctx.replies().helo();
     }
 
     @Override
@@ -235,7 +235,7 @@ final class InboundSession implements SessionHandler {
                 pending.discard();
                 return refuse(new Verdict(Phase.DATA, v.decision(), chain), t.ref, Optional.of(t.tenant), t.recipients, Optional.of(t.mailFrom.address()));
             }
-            var traced = Traces.message(ctx, t.ref, evidence, clientLabel(), t.tenant, t.mailFrom.address(), t.recipients,
+            var traced = Traces.message(ctx, t.ref, evidence, t.tenant, t.mailFrom.address(), t.recipients,
                     filter.messageId(), filter.subject(), size, chain, ctx.replies().queued(t.ref));
             try {
                 ctx.trace().record(traced);
@@ -278,10 +278,6 @@ final class InboundSession implements SessionHandler {
             if (pending != null) pending.discard();
             log.debug("message {} aborted: {}", t.ref, why);
         }
-    }
-
-    private String clientLabel() {
-        return evidence.clientIp().getHostAddress();
     }
 
     /** Awaits reverse DNS briefly; the Received line says "unknown" rather than holding the client. */

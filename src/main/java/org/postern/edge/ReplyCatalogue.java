@@ -1,7 +1,6 @@
 package org.postern.edge;
 
 import org.postern.policy.Decision;
-import org.postern.policy.ReasonCode;
 import org.postern.smtp.Reply;
 
 /**
@@ -38,7 +37,7 @@ public final class ReplyCatalogue {
         return Reply.of(220, "", hostname + " ESMTP Postern");
     }
 
-    public Reply helo(String clientName) {
+    public Reply helo() {
         return Reply.of(250, "", hostname);
     }
 
@@ -49,10 +48,4 @@ public final class ReplyCatalogue {
     public Reply dataOk() { return Reply.of(354, "", "End data with <CR><LF>.<CR><LF>"); }
 
     public Reply queued(String ref) { return Reply.of(250, "2.0.0", "Ok: queued as " + ref + " [ref=" + ref + "]"); }
-
-    /** Whether the code is one that only the whole connection can answer (421 closes it). */
-    static boolean closesConnection(ReasonCode code) {
-        return code == ReasonCode.TOO_MANY_CONNECTIONS || code == ReasonCode.TOO_MANY_CONNECTIONS_TOTAL
-                || code == ReasonCode.MESSAGE_RATE_EXCEEDED;
-    }
 }
