@@ -3,6 +3,7 @@ package org.postern;
 import org.postern.cli.ApplyCommand;
 import org.postern.cli.DemoCommand;
 import org.postern.cli.ExplainCommand;
+import org.postern.cli.QuarantineCommand;
 import org.postern.cli.ServeCommand;
 import org.postern.cli.TraceCommand;
 import org.postern.config.ConfigException;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "postern", mixinStandardHelpOptions = true, version = "Postern 0.1.0",
         description = "Multi-tenant email protection gateway",
-        subcommands = {ServeCommand.class, DemoCommand.class, ApplyCommand.class, TraceCommand.class, ExplainCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, ApplyCommand.class, TraceCommand.class, ExplainCommand.class,
+                QuarantineCommand.class})
 public final class Postern implements Runnable {
 
     @CommandLine.Spec

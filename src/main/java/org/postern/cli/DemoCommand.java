@@ -2,6 +2,7 @@ package org.postern.cli;
 
 import org.postern.Postern;
 import org.postern.config.ConfigLoader;
+import org.postern.dns.InProcessDnsServer;
 import org.postern.edge.Gateway;
 import org.postern.trace.TraceQuery;
 import org.postern.trace.TraceRecord;
@@ -45,8 +46,15 @@ public final class DemoCommand implements Runnable {
             // The demo's own lines tell the story; the gateway's log would interleave with them.
             logs.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
         }
-        Path configFile = writeConfig(dir, freePort(port));
-        Gateway gateway = Gateway.start(ConfigLoader.load(configFile));
+        InProcessDnsServer dns = demoZones(InProcessDnsServer.start());
+        Path configFile = writeConfig(dir, freePort(port), dns.address());
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(ConfigLoader.load(configFile));
+        } catch (RuntimeException e) {
+            dns.close();
+            throw e;
+        }
         try {
             int smtp = gateway.smtpPort();
             System.out.println();
@@ -66,14 +74,20 @@ public final class DemoCommand implements Runnable {
                 logs.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.INFO);
             }
             CountDownLatch forever = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(gateway::close));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                gateway.close();
+                dns.close();
+            }));
             forever.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             throw new Postern.CliFailure("demo: " + e.getMessage());
         } finally {
-            if (once || !surprises.isEmpty()) gateway.close();
+            if (once || !surprises.isEmpty()) {
+                gateway.close();
+                dns.close();
+            }
         }
     }
 
@@ -93,10 +107,12 @@ public final class DemoCommand implements Runnable {
             Optional<Path> file = delivered.flatMap(r -> deliveredFile(dir.resolve("mail/contoso/alice@contoso.test/new"), marker));
             String headers = file.map(DemoCommand::headerSection).orElse("");
             boolean forgedGone = !headers.contains("X-Postern-SCL: -1") && !headers.contains(gw.hostname() + "; spf=pass");
-            boolean reported = headers.contains("X-Postern-Report: ref=" + ref);
+            boolean reported = headers.contains("X-Postern-Report: ref=" + ref)
+                    && headers.contains("Authentication-Results: " + gw.hostname() + ";\r\n\tspf=pass smtp.mailfrom=example.org")
+                    && headers.contains("compauth=pass reason=100");
             show("1. Clean mail to alice@contoso.test (carrying forged X-Postern-SCL and Authentication-Results)", reply, "250", ref, configFile,
                     file.map(f -> "delivered to " + f + (forgedGone ? "; forged headers removed" : "; FORGED HEADERS KEPT")
-                            + (reported ? "; X-Postern-Report added" : "")).orElse("not delivered"));
+                            + (reported ? "; Authentication-Results (spf=pass, dmarc=pass, compauth=pass) and X-Postern-Report added" : "")).orElse("not delivered"));
             if (file.isEmpty() || !forgedGone || !reported) surprises.add("scenario 1 was not delivered as expected");
         }
         // 2. Unknown recipient of a tenant that lists its recipients.
@@ -131,6 +147,41 @@ public final class DemoCommand implements Runnable {
             String reply = c.reply();
             show("5. SMTP smuggling attempt (<LF>.<CR><LF> inside DATA)", reply, "5", ref(reply), configFile, "refused, nothing accepted");
         }
+        // 6. A forged bank: SPF fails for bank.example and its owner publishes DMARC p=reject.
+        String phish = send(smtp, "security@bank.example", "alice@contoso.test",
+                "From: Bank Security <security@bank.example>\nSubject: Verify your account " + marker + "\n\nclick here\n");
+        show("6. Forged sender security@bank.example (SPF fail, DMARC p=reject)", phish, "550 5.7.26", ref(phish), configFile,
+                "refused at end of data; no bounce to the forged sender");
+        // 7. Someone outside pretends to be contoso's CEO when writing to contoso.
+        String spoof = send(smtp, "ceo@contoso.test", "bob@contoso.test",
+                "From: CEO <ceo@contoso.test>\nSubject: Urgent wire transfer " + marker + "\n\nplease pay\n");
+        show("7. Spoof of the tenant's own domain (ceo@contoso.test from outside, no SPF or DKIM)", spoof, "550 5.7.1", ref(spoof),
+                configFile, "refused: the tenant's own domain must authenticate");
+    }
+
+    /** One whole transaction from a client at 127.0.0.1: the reply to the end of data. */
+    private static String send(int smtp, String mailFrom, String recipient, String message) throws IOException {
+        try (DemoClient c = client(smtp)) {
+            c.send("EHLO client.example.org");
+            c.send("MAIL FROM:<" + mailFrom + ">");
+            c.send("RCPT TO:<" + recipient + ">");
+            String reply = c.data(message);
+            c.send("QUIT");
+            return reply;
+        }
+    }
+
+    /**
+     * The demo's own authoritative DNS (loopback): example.org authorizes 127.0.0.1 (where the demo's client
+     * connects from), bank.example and contoso.test authorize only their own servers and publish DMARC policies.
+     */
+    private static InProcessDnsServer demoZones(InProcessDnsServer dns) {
+        return dns.addTxt("example.org", "v=spf1 ip4:127.0.0.0/8 -all")
+                .addTxt("_dmarc.example.org", "v=DMARC1; p=none")
+                .addTxt("bank.example", "v=spf1 ip4:198.51.100.0/24 -all")
+                .addTxt("_dmarc.bank.example", "v=DMARC1; p=reject")
+                .addTxt("contoso.test", "v=spf1 ip4:192.0.2.0/24 -all")
+                .addTxt("_dmarc.contoso.test", "v=DMARC1; p=quarantine");
     }
 
     /** One session up to RCPT TO: the reply to that recipient. */
@@ -211,13 +262,14 @@ public final class DemoCommand implements Runnable {
         }
     }
 
-    private static Path writeConfig(Path dir, int smtpPort) {
+    private static Path writeConfig(Path dir, int smtpPort, String dnsServer) {
         String yaml = """
                 # Written by `postern demo`; use it with trace/apply/explain: --config %1$s/postern.yaml
                 node: { hostname: mx.demo.postern.test, data-dir: "%1$s" }
                 listeners:
                   smtp: { address: 127.0.0.1, port: %2$d }
                 store: { url: "jdbc:h2:file:%1$s/postern" }
+                dns: { servers: ["%3$s"] }      # the demo's own DNS, up while the demo runs
                 tenants:
                   - id: contoso
                     domains: [contoso.test, contoso-corp.test]
@@ -226,7 +278,7 @@ public final class DemoCommand implements Runnable {
                   - id: fabrikam
                     domains: [fabrikam.test]
                     delivery: "maildir:%1$s/mail/fabrikam"
-                """.formatted(dir, smtpPort);
+                """.formatted(dir, smtpPort, dnsServer);
         try {
             Files.createDirectories(dir);
             Path file = dir.resolve("postern.yaml");

@@ -38,11 +38,12 @@ public final class ExplainCommand implements Runnable {
     @Override
     public void run() {
         if (!InetAddresses.isInetAddress(ip)) throw new Postern.CliFailure("--ip: not an IP address: " + ip);
+        if (message != null && !Files.isReadable(message)) throw new Postern.CliFailure("--message: cannot read " + message);
         OperatorConfig cfg = config.load();
         try (NodeServices services = NodeServices.open(cfg)) {
             Explainer explainer = services.explainer(cfg);
             var answer = explainer.explain(new Explainer.Question(InetAddresses.forString(ip), Optional.ofNullable(helo),
-                    Optional.ofNullable(tlsCertName), Optional.ofNullable(auth), from, to));
+                    Optional.ofNullable(tlsCertName), Optional.ofNullable(auth), from, to, Optional.ofNullable(message)));
             ObjectNode out = render(answer);
             if (message != null) out.set("message", describe(message, cfg.node().hostname()));
             if (json) {

@@ -35,6 +35,15 @@ import java.util.function.Function;
 public final class DnsjavaResolver implements DnsResolver {
 
     private final Resolver resolver;
+    static {
+        // dnsjava adds a JVM shutdown hook on its first query; a first query during a drain (SIGTERM) would then
+        // fail with "Shutdown in progress" and a message in flight would get a 451. Its selector thread is a
+        // daemon, so no hook is needed for the JVM to exit.
+        if (System.getProperty("dnsjava.nio.register_shutdown_hook") == null) {
+            System.setProperty("dnsjava.nio.register_shutdown_hook", "false");
+        }
+    }
+
     private final Cache cache = new Cache(DClass.IN);
 
     public DnsjavaResolver(List<String> servers, Duration timeout) {

@@ -1,5 +1,8 @@
 package org.postern.edge;
 
+import org.postern.auth.SenderAuthenticator;
+import org.postern.quarantine.FileQuarantine;
+
 import org.postern.dns.DnsResolver;
 import org.postern.policy.LocalClientCounters;
 import org.postern.policy.PolicyPipeline;
@@ -9,8 +12,9 @@ import org.postern.trace.TraceStore;
 
 import java.time.Clock;
 
-/** What every inbound session shares: the node's pipeline, tenants, spool, trace and clocks. */
+/** What every inbound session shares: the node's pipeline, tenants, spool, quarantine, trace, DNS and clocks. */
 public record EdgeContext(String hostname, String node, PolicyPipeline pipeline, TenantDirectory tenants,
                           Spool spool, TraceStore trace, LocalClientCounters counters, DnsResolver dns,
-                          Clock clock, References references, ReplyCatalogue replies) {
+                          Clock clock, References references, ReplyCatalogue replies,
+                          SenderAuthenticator authenticator, FileQuarantine quarantine) {
 }

@@ -1,5 +1,13 @@
 package org.postern.edge;
 
+import org.postern.auth.SenderAuthentication;
+import org.postern.auth.SenderAuthenticator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.postern.policy.Decision;
 import org.postern.policy.Evidence;
 import org.postern.policy.Phase;
@@ -23,7 +31,7 @@ public final class Explainer {
 
     /** The client and envelope to judge. */
     public record Question(InetAddress ip, Optional<String> helo, Optional<String> tlsCertName, Optional<String> authUser,
-                           String mailFrom, List<String> recipients) { }
+                           String mailFrom, List<String> recipients, Optional<Path> message) { }
 
     /** One phase's verdict and the reply a client would have seen. */
     public record Step(Phase phase, Optional<String> recipient, Verdict verdict, Optional<Reply> reply) { }
@@ -33,11 +41,16 @@ public final class Explainer {
     private final PolicyPipeline pipeline;
     private final TenantDirectory tenants;
     private final ReplyCatalogue replies;
+    private final SenderAuthenticator authenticator;
+    private final String hostname;
 
-    public Explainer(PolicyPipeline pipeline, TenantDirectory tenants, ReplyCatalogue replies) {
+    public Explainer(PolicyPipeline pipeline, TenantDirectory tenants, ReplyCatalogue replies, SenderAuthenticator authenticator,
+                     String hostname) {
         this.pipeline = pipeline;
         this.tenants = tenants;
         this.replies = replies;
+        this.authenticator = authenticator;
+        this.hostname = hostname;
     }
 
     public Explanation explain(Question q) {
@@ -65,8 +78,35 @@ public final class Explainer {
             }
         }
         if (!anyAccepted) return end(steps);
+        if (q.message().isPresent()) e = e.withAuthentication(authenticate(q, q.message().get()));
         record(steps, pipeline.run(Phase.DATA, e), Optional.empty());
         return end(steps);
+    }
+
+    /** As the edge does it: the message through the incoming-header filter into a file, then SPF, DKIM, ARC, DMARC. */
+    private SenderAuthentication authenticate(Question q, Path message) {
+        Path filtered = null;
+        try {
+            filtered = Files.createTempFile("postern-explain", ".eml");
+            IncomingHeaderFilter filter;
+            try (OutputStream out = Files.newOutputStream(filtered)) {
+                filter = new IncomingHeaderFilter(out, hostname);
+                Files.copy(message, filter);
+                filter.finish();
+            }
+            var envelope = new SenderAuthenticator.Envelope(q.ip(), q.helo().orElse("unknown"), q.mailFrom());
+            return authenticator.authenticate(envelope, authenticator.checkSpf(envelope), filtered, filter.fromFields(), filter.hasArcFields());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + message + ": " + e.getMessage(), e);
+        } finally {
+            if (filtered != null) {
+                try {
+                    Files.deleteIfExists(filtered);
+                } catch (IOException ignored) {
+                    // a temporary file left in /tmp
+                }
+            }
+        }
     }
 
     private boolean record(List<Step> steps, Verdict v, Optional<String> recipient) {

@@ -2,7 +2,10 @@ package org.postern.edge;
 
 import org.postern.config.OperatorConfig;
 import org.postern.config.Units;
+import org.postern.auth.SenderAuthenticator;
 import org.postern.dns.DnsjavaResolver;
+import org.postern.quarantine.FileQuarantine;
+import org.postern.quarantine.QuarantineReleaser;
 import org.postern.policy.LocalClientCounters;
 import org.postern.policy.PolicyPipeline;
 import org.postern.policy.StandardPipeline;
@@ -42,9 +45,12 @@ public final class Gateway implements AutoCloseable {
     private final FileSpool spool;
     private final SmtpServer smtp;
     private final TenantDirectory tenants;
+    private final QuarantineReleaser releaser;
     private boolean closed;
 
-    private Gateway(OperatorConfig config, NodeServices services, FileSpool spool, SmtpServer smtp, TenantDirectory tenants) {
+    private Gateway(OperatorConfig config, NodeServices services, FileSpool spool, SmtpServer smtp, TenantDirectory tenants,
+                    QuarantineReleaser releaser) {
+        this.releaser = releaser;
         this.config = config;
         this.services = services;
         this.spool = spool;
@@ -73,9 +79,10 @@ public final class Gateway implements AutoCloseable {
 
             LocalClientCounters counters = new LocalClientCounters(clock);
             PolicyPipeline pipeline = StandardPipeline.build(NodeServices.pipelineSettings(config), counters);
-            EdgeContext ctx = new EdgeContext(hostname, hostname, pipeline, tenants, spool, trace, counters,
-                    new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout())),
-                    clock, new References(clock), new ReplyCatalogue(hostname));
+            var dns = new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout()));
+            var quarantine = new FileQuarantine(Path.of(config.node().dataDir()));
+            EdgeContext ctx = new EdgeContext(hostname, hostname, pipeline, tenants, spool, trace, counters, dns,
+                    clock, new References(clock), new ReplyCatalogue(hostname), new SenderAuthenticator(dns, clock), quarantine);
 
             Optional<ServerTls> tls = Optional.of(TlsContextFactory.create(tlsSettings(config), hostname));
             var listener = config.listeners().smtp();
@@ -84,7 +91,8 @@ public final class Gateway implements AutoCloseable {
             smtp.start();
             log.info("Postern {} ready: SMTP {}:{}, store {}, data {}", hostname, listener.address(), smtp.port(),
                     config.store().url().replaceAll("password=[^&;]*", "password=***"), config.node().dataDir());
-            return new Gateway(config, services, spool, smtp, tenants);
+            return new Gateway(config, services, spool, smtp, tenants,
+                    QuarantineReleaser.start(quarantine, spool, Duration.ofSeconds(1)));
         } catch (org.postern.smtp.TlsConfigurationException e) {
             if (spool != null) spool.close();
             services.close();
@@ -140,6 +148,7 @@ public final class Gateway implements AutoCloseable {
         closed = true;
         log.info("Postern {} stopping: draining sessions", hostname());
         smtp.close();
+        releaser.close();
         spool.close();
         services.close();
         log.info("Postern {} stopped", hostname());

@@ -1,6 +1,12 @@
 package org.postern.edge;
 
+import org.postern.auth.AuthenticationResultsHeader;
+import org.postern.auth.SenderAuthenticator;
+import org.postern.auth.spf.SpfOutcome;
+import org.postern.auth.spf.SpfResult;
+import org.postern.policy.AuthenticationVerdict;
 import org.postern.policy.Decision;
+import org.postern.policy.Disposition;
 import org.postern.policy.Evidence;
 import org.postern.policy.Phase;
 import org.postern.policy.Reason;
@@ -8,6 +14,7 @@ import org.postern.policy.ReasonCode;
 import org.postern.policy.Verdict;
 import org.postern.queue.Envelope;
 import org.postern.queue.Spool;
+import org.postern.quarantine.QuarantinedMessage;
 import org.postern.smtp.ConnectionInfo;
 import org.postern.smtp.HeloInfo;
 import org.postern.smtp.MailFrom;
@@ -64,6 +71,9 @@ final class InboundSession implements SessionHandler {
          *  refused recipient's (which may belong to another tenant). */
         final List<Verdict.Step> recipientChain = new ArrayList<>();
         Tenant tenant;
+        /** SPF runs while the recipients and the content arrive; DATA's end waits for it. */
+        SenderAuthenticator.Envelope authEnvelope;
+        CompletableFuture<SpfResult> spf;
 
         Transaction(String ref, MailFrom mailFrom) {
             this.ref = ref;
@@ -131,6 +141,9 @@ final class InboundSession implements SessionHandler {
             return refuse(v, refused.ref, Optional.empty(), List.of(), Optional.of(mailFrom.address()));
         }
         tx.chain.addAll(v.chain());
+        tx.authEnvelope = new SenderAuthenticator.Envelope(connection.clientAddress(), evidence.helo().orElse(""), mailFrom.address());
+        var envelope = tx.authEnvelope;
+        tx.spf = CompletableFuture.supplyAsync(() -> ctx.authenticator().checkSpf(envelope), Threads.VIRTUAL);
         return ctx.replies().senderOk();
     }
 
@@ -227,6 +240,12 @@ final class InboundSession implements SessionHandler {
             }
             // The transaction ends with this reply (RFC 5321 §4.1.1.4): later refusals get the session's reference.
             if (tx == t) tx = null;
+            try {
+                evidence = evidence.withClientName(clientName()).withAuthentication(ctx.authenticator().authenticate(
+                        t.authEnvelope, spfResult(t), pending.contentFile(), filter.fromFields(), filter.hasArcFields()));
+            } catch (IOException e) {
+                return failSpool(e);
+            }
             Verdict v = ctx.pipeline().run(Phase.DATA, evidence);
             List<Verdict.Step> chain = new ArrayList<>(t.chain);
             chain.addAll(t.recipientChain);
@@ -235,8 +254,11 @@ final class InboundSession implements SessionHandler {
                 pending.discard();
                 return refuse(new Verdict(Phase.DATA, v.decision(), chain), t.ref, Optional.of(t.tenant), t.recipients, Optional.of(t.mailFrom.address()));
             }
+            boolean quarantined = accept.disposition() instanceof Disposition.Quarantine;
+            Reply reply = ctx.replies().queued(t.ref);
             var traced = Traces.message(ctx, t.ref, evidence, t.tenant, t.mailFrom.address(), t.recipients,
-                    filter.messageId(), filter.subject(), size, chain, ctx.replies().queued(t.ref));
+                    filter.messageId(), filter.subject(), size, chain, reply);
+            if (quarantined) traced = traced.withStatus(TraceStatus.Quarantined);
             try {
                 ctx.trace().record(traced);
             } catch (StoreUnavailableException e) {
@@ -244,14 +266,24 @@ final class InboundSession implements SessionHandler {
                 pending.discard();
                 return ctx.replies().refusal(Decision.TempFail.because(Reason.of(ReasonCode.STORE_UNAVAILABLE, e.getMessage())), t.ref);
             }
-            evidence = evidence.withClientName(clientName());
-            String headers = AddedHeaders.received(evidence, ctx.hostname(), t.ref, t.recipients, t.mailFrom.smtpUtf8(),
+            var auth = AuthenticationVerdict.of(evidence).orElseThrow();
+            var results = evidence.authentication().orElseThrow();
+            String headers = AuthenticationResultsHeader.render(ctx.hostname(), results, auth.effective(), auth.compauth())
+                    + AddedHeaders.received(evidence, ctx.hostname(), t.ref, t.recipients, t.mailFrom.smtpUtf8(),
                     extended, ctx.clock().instant().atZone(ZoneOffset.UTC))
                     + AddedHeaders.report(t.ref, t.tenant.id(), "none", accept.disposition().verdict(), "none", "none");
-            Envelope envelope = new Envelope(t.ref, t.tenant.id(), t.mailFrom.address(), t.recipients, t.tenant.delivery(),
-                    ctx.clock().instant(), headers, false);
             try {
-                ctx.spool().commit(pending, envelope);
+                if (quarantined) {
+                    String reason = accept.primary().code().id() + ": " + accept.primary().evidence();
+                    ctx.quarantine().hold(new QuarantinedMessage(t.ref, t.tenant.id(), ctx.clock().instant(), t.mailFrom.address(),
+                            t.recipients, filter.subject().orElse(""), size, reason, t.tenant.delivery()), headers, pending.contentFile());
+                    pending.discard();
+                } else {
+                    boolean senderVerified = results.spf().result() == SpfOutcome.PASS
+                            || results.dkim().stream().anyMatch(r -> r.isStrongPass());
+                    ctx.spool().commit(pending, new Envelope(t.ref, t.tenant.id(), t.mailFrom.address(), t.recipients,
+                            t.tenant.delivery(), ctx.clock().instant(), headers, senderVerified));
+                }
             } catch (IOException | RuntimeException e) {
                 try {
                     ctx.trace().record(traced.withStatus(TraceStatus.Rejected));
@@ -260,7 +292,7 @@ final class InboundSession implements SessionHandler {
                 }
                 return failSpool(e);
             }
-            return ctx.replies().queued(t.ref);
+            return reply;
         }
 
         private Reply failSpool(Exception e) {
@@ -277,6 +309,16 @@ final class InboundSession implements SessionHandler {
             }
             if (pending != null) pending.discard();
             log.debug("message {} aborted: {}", t.ref, why);
+        }
+    }
+
+    /** SPF has its own DNS timeouts and lookup limits; this bound only guards against a stuck resolver. */
+    private static SpfResult spfResult(Transaction t) {
+        try {
+            return t.spf.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return new SpfResult(SpfOutcome.TEMPERROR, SenderAuthenticator.domainOf(t.authEnvelope.mailFrom()), Optional.empty(),
+                    Optional.empty(), Optional.empty(), "SPF evaluation did not finish: " + e);
         }
     }
 

@@ -8,6 +8,8 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -38,6 +40,8 @@ public final class IncomingHeaderFilter extends FilterOutputStream {
     private int strippedFields;
     private Optional<String> messageId = Optional.empty();
     private Optional<String> subject = Optional.empty();
+    private final List<String> fromFields = new ArrayList<>();
+    private boolean arcFields;
 
     public IncomingHeaderFilter(OutputStream out, String ourHost) {
         super(out);
@@ -140,6 +144,8 @@ public final class IncomingHeaderFilter extends FilterOutputStream {
         String name = nameOf(unfolded);
         String value = valueOf(unfolded);
         if (name.equals("message-id") && messageId.isEmpty()) messageId = Optional.of(utf8(value).trim());
+        if (name.equals("from") && fromFields.size() < 16) fromFields.add(utf8(value).trim());
+        if (name.startsWith("arc-")) arcFields = true;
         if (name.equals("subject") && subject.isEmpty()) {
             subject = Optional.of(DecoderUtil.decodeEncodedWords(utf8(value).trim(), DecodeMonitor.SILENT));
         }
@@ -230,4 +236,10 @@ public final class IncomingHeaderFilter extends FilterOutputStream {
     public Optional<String> messageId() { return messageId; }
 
     public Optional<String> subject() { return subject; }
+
+    /** Every From field's value (RFC 5322 allows one; DMARC must see them all to refuse several). */
+    public List<String> fromFields() { return List.copyOf(fromFields); }
+
+    /** Whether any ARC-* field arrived: only then does ARC validation read the message. */
+    public boolean hasArcFields() { return arcFields; }
 }

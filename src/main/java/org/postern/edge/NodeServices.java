@@ -1,6 +1,9 @@
 package org.postern.edge;
 
+import org.postern.auth.SenderAuthenticator;
 import org.postern.config.OperatorConfig;
+import org.postern.config.Units;
+import org.postern.dns.DnsjavaResolver;
 import org.postern.policy.Cidr;
 import org.postern.policy.LocalClientCounters;
 import org.postern.policy.PolicyPipeline;
@@ -61,7 +64,9 @@ public final class NodeServices implements AutoCloseable {
     public Explainer explainer(OperatorConfig config) {
         Clock clock = Clock.systemUTC();
         PolicyPipeline pipeline = StandardPipeline.build(pipelineSettings(config), new LocalClientCounters(clock));
-        return new Explainer(pipeline, new TenantDirectory(catalog, clock, Duration.ofSeconds(1)), new ReplyCatalogue(config.node().hostname()));
+        var dns = new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout()));
+        return new Explainer(pipeline, new TenantDirectory(catalog, clock, Duration.ofSeconds(1)), new ReplyCatalogue(config.node().hostname()),
+                new SenderAuthenticator(dns, clock), config.node().hostname());
     }
 
     static StandardPipeline.Settings pipelineSettings(OperatorConfig config) {

@@ -29,7 +29,11 @@ public final class ReplyCatalogue {
             case TOO_MANY_RECIPIENTS -> Reply.of(452, "4.5.3", "Too many recipients" + tail);
             case NO_VALID_RECIPIENTS -> Reply.of(554, "5.5.1", "No valid recipients" + tail);
             case STORE_UNAVAILABLE, SPOOL_UNAVAILABLE, STAGE_FAILED -> Reply.of(451, "4.3.0", "Temporary local problem, please try again later" + tail);
-            case TENANT_ATTRIBUTED, ACCEPTED_FOR_DELIVERY -> throw new IllegalArgumentException("not a refusal: " + reason.code());
+            case DMARC_REJECT -> Reply.of(550, "5.7.26", "Unauthenticated email is not accepted due to the sending domain's DMARC policy" + tail);
+            case OWN_DOMAIN_SPOOFED -> Reply.of(550, "5.7.1", "Sender spoofs a domain of the recipient's organization without SPF or DKIM authentication" + tail);
+            case DNS_TEMPORARY_FAILURE -> Reply.of(451, "4.4.3", "Temporary DNS failure while authenticating the sender, try again later" + tail);
+            case TENANT_ATTRIBUTED, ACCEPTED_FOR_DELIVERY, SENDER_AUTHENTICATION, DMARC_QUARANTINE, DMARC_REPORT_ONLY,
+                 DMARC_ARC_OVERRIDE, SPOOF_ALLOWED -> throw new IllegalArgumentException("not a refusal: " + reason.code());
         };
     }
 

@@ -18,7 +18,15 @@ public enum ReasonCode {
     NO_VALID_RECIPIENTS("protocol.no-valid-recipients"),
     STORE_UNAVAILABLE("system.store-unavailable"),
     SPOOL_UNAVAILABLE("system.spool-unavailable"),
-    STAGE_FAILED("system.stage-failed");
+    STAGE_FAILED("system.stage-failed"),
+    SENDER_AUTHENTICATION("auth.results"),
+    DMARC_REJECT("auth.dmarc-reject"),
+    DMARC_QUARANTINE("auth.dmarc-quarantine"),
+    DMARC_REPORT_ONLY("auth.dmarc-report-only"),
+    DMARC_ARC_OVERRIDE("auth.dmarc-arc-override"),
+    OWN_DOMAIN_SPOOFED("auth.own-domain-spoofed"),
+    SPOOF_ALLOWED("auth.spoof-allowed"),
+    DNS_TEMPORARY_FAILURE("system.dns-temporary-failure");
 
     private final String id;
 

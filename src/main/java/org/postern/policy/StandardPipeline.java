@@ -29,7 +29,12 @@ public final class StandardPipeline {
                         new WhichTenantOwnsRecipient(),
                         new AreRecipientsOfOneTenant(),
                         new IsRecipientKnown()),
+                // DATA: sender authentication first (own-domain spoofing before the owner's DMARC policy, as the
+                // more specific question), then the disposition.
                 Phase.DATA, List.of(
+                        new HowDidSenderAuthenticate(),
+                        new IsOwnDomainSpoofed(),
+                        new IsDmarcRejecting(),
                         new WhatToDoWithMessage())));
     }
 }

@@ -91,11 +91,30 @@ public record TenantDocument(
     }
 
     @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    /**
+     * @param allowedSpoofedSenders (domain, sending infrastructure) pairs allowed to use the tenant's own domains
+     *                              unauthenticated, as spoof intelligence allows them
+     */
     public record AntiSpoofing(@JsonProperty("honor-dmarc") Optional<String> honorDmarc,
-                               @JsonProperty("trusted-arc-sealers") List<String> trustedArcSealers) {
+                               @JsonProperty("trusted-arc-sealers") List<String> trustedArcSealers,
+                               @JsonProperty("allowed-spoofed-senders") List<AllowedSpoofedSender> allowedSpoofedSenders) {
         public AntiSpoofing {
             honorDmarc = honorDmarc == null ? Optional.empty() : honorDmarc;
             trustedArcSealers = trustedArcSealers == null ? List.of() : List.copyOf(trustedArcSealers);
+            allowedSpoofedSenders = allowedSpoofedSenders == null ? List.of() : List.copyOf(allowedSpoofedSenders);
+        }
+    }
+
+    /**
+     * @param domain         the spoofed domain (one of the tenant's)
+     * @param infrastructure where the mail comes from: a CIDR, or a domain that the client's verified reverse-DNS
+     *                       name equals or ends with
+     */
+    public record AllowedSpoofedSender(String domain, String infrastructure) {
+        /** An address range rather than a host-name suffix (a domain's last label is never all digits). */
+        public boolean infrastructureIsNetwork() {
+            String i = infrastructure.strip();
+            return i.contains("/") || i.contains(":") || Character.isDigit(i.charAt(i.length() - 1));
         }
     }
 

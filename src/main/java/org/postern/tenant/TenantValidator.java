@@ -76,7 +76,19 @@ final class TenantValidator {
             a.quarantineAt().ifPresent(v -> scl(t + "anti-spam.quarantine-at", v));
             a.rejectAt().ifPresent(v -> scl(t + "anti-spam.reject-at", v));
         });
-        d.antiSpoofing().ifPresent(a -> a.honorDmarc().ifPresent(v -> oneOf(t + "anti-spoofing.honor-dmarc", v, DMARC_HONOR)));
+        d.antiSpoofing().ifPresent(a -> {
+            a.honorDmarc().ifPresent(v -> oneOf(t + "anti-spoofing.honor-dmarc", v, DMARC_HONOR));
+            for (var pair : a.allowedSpoofedSenders()) {
+                String where = t + "anti-spoofing.allowed-spoofed-senders: ";
+                if (pair.domain() == null || !domains.contains(normalizedOrEmpty(pair.domain()))) {
+                    throw new TenantValidationException(where + "domain '" + pair.domain() + "' is not one of the tenant's domains");
+                }
+                if (pair.infrastructure() == null || pair.infrastructure().isBlank()) {
+                    throw new TenantValidationException(where + pair.domain() + " needs an infrastructure (CIDR or domain)");
+                }
+                if (pair.infrastructureIsNetwork()) cidr(where + pair.domain() + ".infrastructure", pair.infrastructure());
+            }
+        });
         d.outbound().ifPresent(o -> o.onLimit().ifPresent(v -> oneOf(t + "outbound.on-limit", v, ON_LIMIT)));
         return new Tenant(d.id(), domains, recipients, d.delivery(), d);
     }
@@ -108,6 +120,14 @@ final class TenantValidator {
             Cidr.parse(value);
         } catch (IllegalArgumentException e) {
             throw new TenantValidationException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static String normalizedOrEmpty(String domain) {
+        try {
+            return Domains.normalize(domain);
+        } catch (IllegalArgumentException e) {
+            return "";
         }
     }
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postern.dns.DnsResolver.Absence;
 import org.postern.dns.DnsResolver.Answer;
-import org.postern.testsupport.InProcessDnsServer;
+import org.postern.dns.InProcessDnsServer;
 import org.xbill.DNS.Type;
 
 /** The resolver against an in-process server speaking the wire protocol. */

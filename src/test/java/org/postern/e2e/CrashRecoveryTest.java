@@ -2,6 +2,8 @@ package org.postern.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.postern.testsupport.TestDns;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -267,6 +269,7 @@ class CrashRecoveryTest {
                 listeners:
                   smtp: { address: 127.0.0.1, port: %2$d }
                 store: { url: "jdbc:h2:file:%1$s/postern" }
+                dns: { servers: ["@DNS@"] }
                 limits:
                   connections-per-ip: 100
                   messages-per-ip-per-minute: 100000
@@ -280,7 +283,7 @@ class CrashRecoveryTest {
                   - id: acme
                     domains: [acme.test]
                     delivery: "%3$s"
-                """.formatted(data, port, deliveryUrl, DELIVERY_WORKERS);
+                """.replace("@DNS@", TestDns.sharedAddress()).formatted(data, port, deliveryUrl, DELIVERY_WORKERS);
         Path file = dir.resolve("postern.yaml");
         Files.writeString(file, yaml);
         return file;

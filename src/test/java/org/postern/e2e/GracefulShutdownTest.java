@@ -2,6 +2,8 @@ package org.postern.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.postern.testsupport.TestDns;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -153,13 +155,14 @@ class GracefulShutdownTest {
                 listeners:
                   smtp: { address: 127.0.0.1, port: %2$d }
                 store: { url: "jdbc:h2:file:%1$s/postern" }
+                dns: { servers: ["@DNS@"] }
                 delivery:
                   retry-initial: 1s
                 tenants:
                   - id: acme
                     domains: [acme.test]
                     delivery: "maildir:%3$s"
-                """.formatted(data, port, mail);
+                """.replace("@DNS@", TestDns.sharedAddress()).formatted(data, port, mail);
         Path file = dir.resolve("postern.yaml");
         Files.writeString(file, yaml);
         return file;

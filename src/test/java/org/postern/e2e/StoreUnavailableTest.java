@@ -3,6 +3,8 @@ package org.postern.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import org.postern.testsupport.TestDns;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -207,13 +209,14 @@ class StoreUnavailableTest {
                 listeners:
                   smtp: { address: 127.0.0.1, port: 0 }
                 store: { url: "%2$s" }
+                dns: { servers: ["@DNS@"] }
                 delivery:
                   retry-initial: 1s
                 tenants:
                   - id: acme
                     domains: [acme.test]
                     delivery: "maildir:%3$s"
-                """.formatted(dir.resolve("data"), url(database), mail);
+                """.replace("@DNS@", TestDns.sharedAddress()).formatted(dir.resolve("data"), url(database), mail);
         Path file = dir.resolve("postern.yaml");
         Files.writeString(file, yaml);
         return file;

@@ -1,7 +1,7 @@
 package org.postern.edge;
 
 import org.postern.Postern;
-import org.postern.config.ConfigLoader;
+import org.postern.testsupport.TestGateway;
 import org.postern.testsupport.TestSmtpClient;
 import org.postern.trace.DeliveryEvent;
 import org.postern.trace.TraceQuery;
@@ -18,48 +18,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** A gateway started in-process on a free port from a YAML snippet, with helpers tests share. */
-final class RunningGateway implements AutoCloseable {
+final class RunningGateway extends TestGateway {
 
     static final String HOST = "mx.e2e.postern.test";
-    private static final Pattern REF = Pattern.compile("\\[ref=([0-9A-Z]+)]");
 
-    final Path dir;
-    final Path configFile;
-    final Gateway gateway;
-
-    /** {@code extraYaml} is appended to a config naming node, listener (free port) and an H2 store in {@code dir}. */
+    /** {@code extraYaml} is appended to a config naming node, listener (free port), an H2 store in {@code dir} and DNS. */
     RunningGateway(Path dir, String extraYaml) {
-        this.dir = dir;
-        this.configFile = dir.resolve("postern.yaml");
-        String yaml = """
-                node: { hostname: %1$s, data-dir: "%2$s" }
-                listeners: { smtp: { address: 127.0.0.1, port: 0 } }
-                store: { url: "jdbc:h2:file:%2$s/postern" }
-                """.formatted(HOST, dir) + extraYaml;
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(configFile, yaml);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        this.gateway = Gateway.start(ConfigLoader.load(configFile));
+        super(dir, HOST, extraYaml);
     }
 
-    TestSmtpClient client() {
-        TestSmtpClient c = TestSmtpClient.connect(gateway.smtpPort());
-        return c;
-    }
 
-    static String ref(Object reply) {
-        Matcher m = REF.matcher(reply.toString());
-        if (!m.find()) throw new AssertionError("no [ref=...] in " + reply);
-        return m.group(1);
-    }
 
     Optional<TraceRecord> trace(String ref) {
         List<TraceRecord> found = gateway.trace().search(TraceQuery.all().withRef(ref));
@@ -122,17 +93,5 @@ final class RunningGateway implements AutoCloseable {
 
     record CliResult(int exitCode, String stdout, String stderr) { }
 
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 
-    @Override
-    public void close() {
-        gateway.close();
-    }
 }

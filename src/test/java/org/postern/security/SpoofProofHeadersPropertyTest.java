@@ -141,15 +141,23 @@ class SpoofProofHeadersPropertyTest {
             v.add("not exactly our one X-Postern-Report", where + ": " + postern.stream()
                     .map(f -> MessageHeaders.excerpt(f.raw())).toList());
         }
-        checkNoForgery(where, section.header(), v);
+        // Exactly one Authentication-Results claims our host name: the one we put third, with our composite verdict.
+        List<Integer> claiming = new ArrayList<>();
+        for (int i = 0; i < fields.size(); i++) if (fields.get(i).claims(HOST)) claiming.add(i);
+        if (!claiming.equals(List.of(2)) || !fields.get(2).value().contains("compauth=")) {
+            for (int i : claiming) {
+                if (i != 2) v.add("Authentication-Results claiming " + HOST + " delivered", where + ": " + MessageHeaders.excerpt(fields.get(i).raw()));
+            }
+            if (!claiming.contains(2)) v.add("our Authentication-Results missing", where);
+        }
 
         // What we prepend, then the client's message minus exactly the forged fields, byte for byte.
-        List<String> prepended = fields.stream().limit(4).map(MessageHeaders.Field::lowerName).toList();
-        if (!prepended.equals(List.of("return-path", "delivered-to", "received", "x-postern-report"))) {
+        List<String> prepended = fields.stream().limit(5).map(MessageHeaders.Field::lowerName).toList();
+        if (!prepended.equals(List.of("return-path", "delivered-to", "authentication-results", "received", "x-postern-report"))) {
             v.add("unexpected fields before the message", where + ": " + prepended);
             return;
         }
-        int contentStart = fields.stream().limit(4).mapToInt(f -> f.raw().length()).sum();
+        int contentStart = fields.stream().limit(5).mapToInt(f -> f.raw().length()).sum();
         byte[] content = Arrays.copyOfRange(delivered, contentStart, delivered.length);
         if (!Arrays.equals(content, m.expected().getBytes(StandardCharsets.UTF_8))) {
             for (String label : diagnose(m, content)) v.add(label, where);

@@ -12,7 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postern.dns.DnsjavaResolver;
-import org.postern.testsupport.InProcessDnsServer;
+import org.postern.dns.InProcessDnsServer;
 
 /** RFC 8617 §5.2 behaviour beyond the ValiMail suite, on chains built by {@link TestSealer}. */
 class ArcValidatorTest {

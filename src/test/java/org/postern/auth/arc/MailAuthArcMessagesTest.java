@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postern.dns.DnsjavaResolver;
-import org.postern.testsupport.InProcessDnsServer;
+import org.postern.dns.InProcessDnsServer;
 
 /**
  * Real ARC-sealed messages with pinned DNS ({@code ../shared/conformance/arc/mail-auth/}): DNS lines, a blank line,

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.postern.dns.DnsjavaResolver;
-import org.postern.testsupport.InProcessDnsServer;
+import org.postern.dns.InProcessDnsServer;
 
 /**
  * Every chain-validation case of the ValiMail ARC suite ({@code arc-draft-validation-tests.yml}), one dynamic test

@@ -1,7 +1,7 @@
 package org.postern.auth.dkim;
 
 import org.postern.dns.DnsjavaResolver;
-import org.postern.testsupport.InProcessDnsServer;
+import org.postern.dns.InProcessDnsServer;
 
 import java.security.PublicKey;
 import java.time.Clock;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.postern.auth.dmarc.SpfIdentifier.Scope;
 import org.postern.dns.DnsjavaResolver;
-import org.postern.testsupport.InProcessDnsServer;
+import org.postern.dns.InProcessDnsServer;
 import org.xbill.DNS.Type;
 /**
  * RFC 7489 cases about what DMARC asks for: {@code pct} sampling (§6.6.4), From-field edge cases (§6.6.1), DNS

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.postern.auth.dmarc.AlignedIdentifier.Mechanism;
 import org.postern.auth.dmarc.SpfIdentifier.Scope;
 import org.postern.dns.DnsjavaResolver;
-import org.postern.testsupport.InProcessDnsServer;
+import org.postern.dns.InProcessDnsServer;
 import org.xbill.DNS.Type;
 /**
  * DMARC evaluation cases written from RFC 7489 (no public suite exists): identifier alignment (§3.1), policy

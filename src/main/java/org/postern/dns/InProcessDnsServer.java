@@ -1,4 +1,4 @@
-package org.postern.testsupport;
+package org.postern.dns;
 
 import com.google.common.net.InetAddresses;
 import java.io.DataInputStream;
@@ -40,7 +40,7 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * An authoritative DNS server for tests, speaking the real wire protocol (dnsjava {@link Message}) on
+ * An authoritative DNS server for tests and the demo, speaking the real wire protocol (dnsjava {@link Message}) on
  * {@code 127.0.0.1}, UDP and TCP on the same free port, so the product's own resolver code runs unchanged.
  *
  * <p>It is authoritative for every name: records are given programmatically ({@link #add(Record)},

@@ -1,4 +1,4 @@
-package org.postern.testsupport;
+package org.postern.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,82 @@
+package org.postern.testsupport;
+
+import org.postern.config.ConfigLoader;
+import org.postern.dns.InProcessDnsServer;
+import org.postern.edge.Gateway;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real gateway in-process, as {@code postern serve} starts it: from a YAML file naming a free port on 127.0.0.1,
+ * an H2 store in a temporary directory and its own authoritative DNS server on loopback (so SPF, DKIM and DMARC
+ * lookups never leave the machine; tests add records to {@link #dns}).
+ */
+public class TestGateway implements AutoCloseable {
+
+    private static final Pattern REF = Pattern.compile("\\[ref=([0-9A-Za-z]+)]");
+
+    public final Path dir;
+    public final Path configFile;
+    public final String hostname;
+    public final InProcessDnsServer dns;
+    public final Gateway gateway;
+
+    /** {@code extraYaml} is appended to a config naming node, listener (free port), store and DNS server. */
+    public TestGateway(Path dir, String hostname, String extraYaml) {
+        this.dir = dir;
+        this.hostname = hostname;
+        this.configFile = dir.resolve("postern.yaml");
+        this.dns = InProcessDnsServer.start();
+        String yaml = """
+                node: { hostname: %1$s, data-dir: "%2$s" }
+                listeners: { smtp: { address: 127.0.0.1, port: 0 } }
+                store: { url: "jdbc:h2:file:%2$s/postern" }
+                dns: { servers: ["%3$s"], timeout: 1s }
+                """.formatted(hostname, dir, dns.address()) + extraYaml;
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(configFile, yaml);
+            this.gateway = Gateway.start(ConfigLoader.load(configFile));
+        } catch (IOException e) {
+            dns.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            dns.close();
+            throw e;
+        }
+    }
+
+    /** A client connected to the SMTP listener (the greeting not yet read). */
+    public TestSmtpClient client() {
+        return TestSmtpClient.connect(gateway.smtpPort());
+    }
+
+    public static String ref(Object reply) {
+        Matcher m = REF.matcher(reply.toString());
+        if (!m.find()) throw new AssertionError("no [ref=...] in " + reply);
+        return m.group(1);
+    }
+
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            gateway.close();
+        } finally {
+            dns.close();
+        }
+    }
+}
