@@ -16,5 +16,6 @@ import java.time.Clock;
 public record EdgeContext(String hostname, String node, PolicyPipeline pipeline, TenantDirectory tenants,
                           Spool spool, TraceStore trace, LocalClientCounters counters, DnsResolver dns,
                           Clock clock, References references, ReplyCatalogue replies,
-                          SenderAuthenticator authenticator, FileQuarantine quarantine) {
+                          SenderAuthenticator authenticator, FileQuarantine quarantine,
+                          DmarcResultRecorder dmarcResults) {
 }

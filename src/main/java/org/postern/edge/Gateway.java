@@ -46,11 +46,13 @@ public final class Gateway implements AutoCloseable {
     private final SmtpServer smtp;
     private final TenantDirectory tenants;
     private final QuarantineReleaser releaser;
+    private final DmarcResultRecorder dmarcResults;
     private boolean closed;
 
     private Gateway(OperatorConfig config, NodeServices services, FileSpool spool, SmtpServer smtp, TenantDirectory tenants,
-                    QuarantineReleaser releaser) {
+                    QuarantineReleaser releaser, DmarcResultRecorder dmarcResults) {
         this.releaser = releaser;
+        this.dmarcResults = dmarcResults;
         this.config = config;
         this.services = services;
         this.spool = spool;
@@ -82,7 +84,8 @@ public final class Gateway implements AutoCloseable {
             var dns = new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout()));
             var quarantine = new FileQuarantine(Path.of(config.node().dataDir()));
             EdgeContext ctx = new EdgeContext(hostname, hostname, pipeline, tenants, spool, trace, counters, dns,
-                    clock, new References(clock), new ReplyCatalogue(hostname), new SenderAuthenticator(dns, clock), quarantine);
+                    clock, new References(clock), new ReplyCatalogue(hostname), new SenderAuthenticator(dns, clock), quarantine,
+                    new DmarcResultRecorder(services.dmarcResults(), Duration.ofMillis(500)));
 
             Optional<ServerTls> tls = Optional.of(TlsContextFactory.create(tlsSettings(config), hostname));
             var listener = config.listeners().smtp();
@@ -92,7 +95,7 @@ public final class Gateway implements AutoCloseable {
             log.info("Postern {} ready: SMTP {}:{}, store {}, data {}", hostname, listener.address(), smtp.port(),
                     config.store().url().replaceAll("password=[^&;]*", "password=***"), config.node().dataDir());
             return new Gateway(config, services, spool, smtp, tenants,
-                    QuarantineReleaser.start(quarantine, spool, Duration.ofSeconds(1)));
+                    QuarantineReleaser.start(quarantine, spool, Duration.ofSeconds(1)), ctx.dmarcResults());
         } catch (org.postern.smtp.TlsConfigurationException e) {
             if (spool != null) spool.close();
             services.close();
@@ -137,6 +140,9 @@ public final class Gateway implements AutoCloseable {
 
     public TraceStore trace() { return services.trace(); }
 
+    /** DMARC results kept for aggregate reports. */
+    public org.postern.store.JdbcDmarcResultStore dmarcResults() { return services.dmarcResults(); }
+
     public TenantDirectory tenants() { return tenants; }
 
     public FileSpool spool() { return spool; }
@@ -149,6 +155,7 @@ public final class Gateway implements AutoCloseable {
         log.info("Postern {} stopping: draining sessions", hostname());
         smtp.close();
         releaser.close();
+        dmarcResults.close();
         spool.close();
         services.close();
         log.info("Postern {} stopped", hostname());

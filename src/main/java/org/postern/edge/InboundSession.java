@@ -23,6 +23,7 @@ import org.postern.smtp.RcptTo;
 import org.postern.smtp.Reply;
 import org.postern.smtp.SessionHandler;
 import org.postern.smtp.TlsInfo;
+import org.postern.store.JdbcDmarcResultStore;
 import org.postern.store.StoreUnavailableException;
 import org.postern.tenant.Domains;
 import org.postern.tenant.Tenant;
@@ -250,6 +251,12 @@ final class InboundSession implements SessionHandler {
             List<Verdict.Step> chain = new ArrayList<>(t.chain);
             chain.addAll(t.recipientChain);
             chain.addAll(v.chain());
+            // Kept for the domain owner's aggregate report, refused messages too (that is how owners learn of abuse);
+            // not a temporary refusal, whose retry will be counted.
+            if (!(v.decision() instanceof Decision.TempFail)) {
+                AuthenticationVerdict.of(evidence).flatMap(a -> a.effective().reportRow()).ifPresent(row -> ctx.dmarcResults().record(
+                        new JdbcDmarcResultStore.StoredResult(t.ref, t.tenant.id(), ctx.clock().instant(), row)));
+            }
             if (!(v.decision() instanceof Decision.Accept accept)) {
                 pending.discard();
                 return refuse(new Verdict(Phase.DATA, v.decision(), chain), t.ref, Optional.of(t.tenant), t.recipients, Optional.of(t.mailFrom.address()));

@@ -9,6 +9,7 @@ import org.postern.policy.LocalClientCounters;
 import org.postern.policy.PolicyPipeline;
 import org.postern.policy.StandardPipeline;
 import org.postern.store.Database;
+import org.postern.store.JdbcDmarcResultStore;
 import org.postern.store.JdbcTenantDocumentStore;
 import org.postern.store.JdbcTraceStore;
 import org.postern.tenant.TenantCatalog;
@@ -60,6 +61,8 @@ public final class NodeServices implements AutoCloseable {
     public TenantCatalog catalog() { return catalog; }
 
     public TraceStore trace() { return trace; }
+
+    public JdbcDmarcResultStore dmarcResults() { return new JdbcDmarcResultStore(database.dataSource()); }
 
     public Explainer explainer(OperatorConfig config) {
         Clock clock = Clock.systemUTC();

@@ -112,6 +112,14 @@ class SenderAuthenticationEdgeTest {
         assertThat(t.decisions()).anySatisfy(d -> assertThat(d.reason())
                 .contains("spf=fail (smtp.mailfrom=bank.example, matched -all, record \"v=spf1 ip4:198.51.100.0/24 -all\")"));
         assertThat(t.decisions()).anySatisfy(d -> assertThat(d.setting()).isEqualTo("tenants.contoso.anti-spoofing.honor-dmarc"));
+
+        // Kept for bank.example's aggregate report, although (because) it was refused.
+        var now = java.time.Instant.now();
+        for (int i = 0; i < 100 && gw.gateway.dmarcResults().rows("bank.example", now.minusSeconds(3600), now.plusSeconds(3600)).isEmpty(); i++) {
+            RunningGateway.sleep(50);
+        }
+        assertThat(gw.gateway.dmarcResults().rows("bank.example", now.minusSeconds(3600), now.plusSeconds(3600)))
+                .anySatisfy(l -> assertThat(l.disposition()).isEqualTo("reject"));
     }
 
     @Test

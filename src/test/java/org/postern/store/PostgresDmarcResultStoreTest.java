@@ -1,0 +1,8 @@
+package org.postern.store;
+
+class PostgresDmarcResultStoreTest extends DmarcResultStoreContract {
+    @Override
+    protected TestDatabase openDatabase() {
+        return TestDatabase.postgres();
+    }
+}
