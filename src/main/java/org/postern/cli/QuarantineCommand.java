@@ -45,7 +45,7 @@ public final class QuarantineCommand implements Runnable {
         @Override
         public void run() {
             java.util.List<QuarantinedMessage> held = call(() -> quarantine().list(tenant));
-            ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+            ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule()).registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
             for (QuarantinedMessage m : held) {
                 if (json) {
                     System.out.println(call(() -> mapper.writeValueAsString(m)));
@@ -64,7 +64,8 @@ public final class QuarantineCommand implements Runnable {
 
         @Override
         public void run() {
-            if (!call(() -> quarantine().release(tenant, id))) throw new Postern.CliFailure("no quarantined message " + id + " for tenant " + tenant);
+            String by = "cli:" + System.getProperty("user.name", "unknown");
+            if (!call(() -> quarantine().release(tenant, id, by, java.time.Instant.now()))) throw new Postern.CliFailure("no quarantined message " + id + " for tenant " + tenant);
             System.out.println("released " + id + "; the gateway delivers it within seconds (trace --ref " + id + ")");
         }
     }

@@ -5,7 +5,7 @@ import org.postern.config.Units;
 import org.postern.auth.SenderAuthenticator;
 import org.postern.dns.DnsjavaResolver;
 import org.postern.quarantine.FileQuarantine;
-import org.postern.quarantine.QuarantineReleaser;
+import org.postern.quarantine.QuarantineKeeper;
 import org.postern.policy.LocalClientCounters;
 import org.postern.policy.PolicyPipeline;
 import org.postern.policy.StandardPipeline;
@@ -19,6 +19,7 @@ import org.postern.smtp.SmtpSettings;
 import org.postern.smtp.TlsContextFactory;
 import org.postern.smtp.TlsSettings;
 import org.postern.tenant.TenantDirectory;
+import org.postern.tenant.TenantDocument;
 import org.postern.trace.DeliveryEvent;
 import org.postern.trace.TraceStore;
 import org.slf4j.Logger;
@@ -45,13 +46,13 @@ public final class Gateway implements AutoCloseable {
     private final FileSpool spool;
     private final SmtpServer smtp;
     private final TenantDirectory tenants;
-    private final QuarantineReleaser releaser;
+    private final QuarantineKeeper quarantineKeeper;
     private final DmarcResultRecorder dmarcResults;
     private boolean closed;
 
     private Gateway(OperatorConfig config, NodeServices services, FileSpool spool, SmtpServer smtp, TenantDirectory tenants,
-                    QuarantineReleaser releaser, DmarcResultRecorder dmarcResults) {
-        this.releaser = releaser;
+                    QuarantineKeeper quarantineKeeper, DmarcResultRecorder dmarcResults) {
+        this.quarantineKeeper = quarantineKeeper;
         this.dmarcResults = dmarcResults;
         this.config = config;
         this.services = services;
@@ -95,7 +96,9 @@ public final class Gateway implements AutoCloseable {
             log.info("Postern {} ready: SMTP {}:{}, store {}, data {}", hostname, listener.address(), smtp.port(),
                     config.store().url().replaceAll("password=[^&;]*", "password=***"), config.node().dataDir());
             return new Gateway(config, services, spool, smtp, tenants,
-                    QuarantineReleaser.start(quarantine, spool, Duration.ofSeconds(1)), ctx.dmarcResults());
+                    QuarantineKeeper.start(quarantine, spool, trace,
+                            tenant -> QuarantineKeeper.retention(tenants.byId(tenant).flatMap(t -> t.document().quarantine())
+                                    .map(TenantDocument.Quarantine::retention)), clock, Duration.ofSeconds(1)), ctx.dmarcResults());
         } catch (org.postern.smtp.TlsConfigurationException e) {
             if (spool != null) spool.close();
             services.close();
@@ -154,7 +157,7 @@ public final class Gateway implements AutoCloseable {
         closed = true;
         log.info("Postern {} stopping: draining sessions", hostname());
         smtp.close();
-        releaser.close();
+        quarantineKeeper.close();
         dmarcResults.close();
         spool.close();
         services.close();

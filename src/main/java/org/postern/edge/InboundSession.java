@@ -282,7 +282,7 @@ final class InboundSession implements SessionHandler {
             try {
                 if (quarantined) {
                     String reason = accept.primary().code().id() + ": " + accept.primary().evidence();
-                    ctx.quarantine().hold(new QuarantinedMessage(t.ref, t.tenant.id(), ctx.clock().instant(), t.mailFrom.address(),
+                    ctx.quarantine().hold(QuarantinedMessage.held(t.ref, t.tenant.id(), ctx.clock().instant(), t.mailFrom.address(),
                             t.recipients, filter.subject().orElse(""), size, reason, t.tenant.delivery()), headers, pending.contentFile());
                     pending.discard();
                 } else {

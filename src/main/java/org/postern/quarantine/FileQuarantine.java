@@ -2,6 +2,7 @@ package org.postern.quarantine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,7 +32,7 @@ import java.util.regex.Pattern;
 public final class FileQuarantine {
 
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,62}");
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule()).registerModule(new Jdk8Module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final Path root;
@@ -71,16 +73,46 @@ public final class FileQuarantine {
         return Files.newInputStream(tenantDir(tenant).resolve(safe(id) + ".eml"));
     }
 
-    /** Hands the message to delivery: it leaves the tenant's list now and the running node spools it. */
-    public boolean release(String tenant, String id) throws IOException {
+    /**
+     * Hands the message to delivery: it leaves the tenant's list now and the running node spools it.
+     *
+     * @param by who released it (an admin's name), for the trace
+     */
+    public boolean release(String tenant, String id, String by, Instant at) throws IOException {
         Path dir = tenantDir(tenant);
-        if (!Files.exists(dir.resolve(safe(id) + ".json"))) return false;
+        Path json = dir.resolve(safe(id) + ".json");
+        if (!Files.exists(json)) return false;
+        QuarantinedMessage m = JSON.readValue(json.toFile(), QuarantinedMessage.class);
         Path released = Files.createDirectories(releasedDir());
         Files.move(dir.resolve(safe(id) + ".eml"), released.resolve(safe(id) + ".eml"), StandardCopyOption.ATOMIC_MOVE);
-        Files.move(dir.resolve(safe(id) + ".json"), released.resolve(safe(id) + ".json"), StandardCopyOption.ATOMIC_MOVE);
+        Path tmp = released.resolve(safe(id) + ".json.tmp");
+        Files.write(tmp, JSON.writeValueAsBytes(m.releasedBy(by, at)));
+        fsync(tmp);
+        Files.move(tmp, released.resolve(safe(id) + ".json"), StandardCopyOption.ATOMIC_MOVE);
+        Files.delete(json);
         fsync(released);
         fsync(dir);
         return true;
+    }
+
+    /** Deletes the tenant's messages held before {@code cutoff} (its retention); returns how many. */
+    public int expire(String tenant, Instant cutoff) throws IOException {
+        int n = 0;
+        for (QuarantinedMessage m : list(tenant)) {
+            if (m.heldAt().isBefore(cutoff) && delete(tenant, m.id())) n++;
+        }
+        return n;
+    }
+
+    /** Tenants with a quarantine folder. */
+    public List<String> tenants() throws IOException {
+        Path dir = root.resolve("tenants");
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) return out;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dir)) {
+            for (Path d : dirs) out.add(d.getFileName().toString());
+        }
+        return out;
     }
 
     public boolean delete(String tenant, String id) throws IOException {

@@ -89,6 +89,13 @@ final class TenantValidator {
                 if (pair.infrastructureIsNetwork()) cidr(where + pair.domain() + ".infrastructure", pair.infrastructure());
             }
         });
+        d.quarantine().ifPresent(q -> {
+            try {
+                if (q.retention() == null || org.postern.config.Units.duration(q.retention()).isNegative()) throw new IllegalArgumentException("missing");
+            } catch (RuntimeException e) {
+                throw new TenantValidationException(t + "quarantine.retention must be a duration like 30d, not '" + q.retention() + "'");
+            }
+        });
         d.outbound().ifPresent(o -> o.onLimit().ifPresent(v -> oneOf(t + "outbound.on-limit", v, ON_LIMIT)));
         return new Tenant(d.id(), domains, recipients, d.delivery(), d);
     }

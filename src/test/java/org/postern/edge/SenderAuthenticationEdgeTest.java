@@ -136,7 +136,8 @@ class SenderAuthenticationEdgeTest {
 
         var release = RunningGateway.cli("quarantine", "release", "--config", gw.configFile.toString(), "--tenant", "fabrikam", "--id", ref);
         assertThat(release.exitCode()).as(release.stderr()).isZero();
-        gw.awaitStatus(ref, TraceStatus.Delivered, Duration.ofSeconds(15));
+        TraceRecord delivered = gw.awaitStatus(ref, TraceStatus.Delivered, Duration.ofSeconds(15));
+        assertThat(delivered.decisions()).anySatisfy(d -> assertThat(d.reason()).startsWith("quarantine.released: by cli:"));
         List<Path> files = RunningGateway.maildir(dir.resolve("mail/fabrikam"), "erin@fabrikam.test");
         assertThat(files).hasSize(1);
         assertThat(headerSection(files.get(0))).contains("dmarc=fail action=reject header.from=bank.example", "compauth=fail reason=000");
