@@ -38,6 +38,8 @@ import java.util.stream.Collectors;
 public final class MessageView implements AutoCloseable {
 
     private static final Cleaner CLEANER = Cleaner.create();
+    /** mime4j holds one header field in memory while reading it; past this the parse ends as UNREADABLE. */
+    private static final int MAX_FIELD_BYTES = 4 << 20;
 
     private final List<MessageHeader> headers;
     private final List<TextPart> textParts;
@@ -84,7 +86,7 @@ public final class MessageView implements AutoCloseable {
         MimeConfig config = MimeConfig.custom()
                 .setStrictParsing(false)
                 .setMaxLineLen(-1)             // long lines are common in spam; memory is bounded by the caps below
-                .setMaxHeaderLen(-1)           // the builder cuts long fields itself, so a 1 MB header is a reason, not a failure
+                .setMaxHeaderLen(MAX_FIELD_BYTES) // the builder cuts long fields itself: a 1 MB header is a reason, not a failure
                 .setMaxHeaderCount(-1)
                 .setMaxContentLen(-1)
                 .build();

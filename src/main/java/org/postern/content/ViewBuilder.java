@@ -230,8 +230,15 @@ final class ViewBuilder extends AbstractContentHandler {
         return TextDecoding.decode(java.util.Arrays.copyOfRange(bytes, start, bytes.length), bytes.length - start, "");
     }
 
+    /** RFC 5322 §2.2.3: a line break followed by white space is folding; the break goes, the white space stays. */
     private static String unfold(String value) {
-        return value.replaceAll("\r?\n(?=[ \t])", "").replace("\r", "").replace("\n", "");
+        if (value.indexOf('\n') < 0 && value.indexOf('\r') < 0) return value;
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '\r' && c != '\n') out.append(c);
+        }
+        return out.toString();
     }
 
     private static String lower(String s) {
