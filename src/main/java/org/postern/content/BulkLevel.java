@@ -15,8 +15,9 @@ final class BulkLevel {
 
     record Level(int bcl, List<String> signs) { }
 
-    private static final Pattern UNSUBSCRIBE = Pattern.compile(
-            "(?i)unsubscribe|opt[ -]?out|abbestellen|abmelden|d[ée]sinscri|darse de baja|cancelar (la )?suscripci");
+    /** Unsubscribe wording in a few languages; plain substring search, since the text may be megabytes long. */
+    private static final String[] UNSUBSCRIBE = {"unsubscribe", "opt-out", "opt out", "optout", "abbestellen",
+            "abmelden", "désinscri", "desinscri", "darse de baja", "cancelar suscripci", "cancelar la suscripci"};
     private static final Pattern ESP_MAILER = Pattern.compile(
             "(?i)mailchimp|sendgrid|constant ?contact|campaign|newsletter|mailgun|sendinblue|brevo|hubspot|marketo|"
                     + "klaviyo|exacttarget|salesforce marketing|acoustic|responsys|emarsys|mailjet|listrak|cheetahmail");
@@ -51,7 +52,7 @@ final class BulkLevel {
             level += 2;
             signs.add("email service provider");
         }
-        if (UNSUBSCRIBE.matcher(view.text()).find()) {
+        if (mentionsUnsubscribe(view.text())) {
             level += 1;
             signs.add("unsubscribe wording");
         }
@@ -61,6 +62,12 @@ final class BulkLevel {
             signs.add(view.links().size() + " links in HTML");
         }
         return new Level(Math.min(9, level), List.copyOf(signs));
+    }
+
+    private static boolean mentionsUnsubscribe(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (String word : UNSUBSCRIBE) if (lower.contains(word)) return true;
+        return false;
     }
 
     private static boolean espMark(MessageView view) {

@@ -42,8 +42,12 @@ final class FeatureExtractor {
     private FeatureExtractor() {
     }
 
-    static Features extract(MessageView view, boolean named) {
-        Features f = named ? Features.named() : Features.plain();
+    static Features extract(MessageView view) {
+        return extract(view, Features.plain());
+    }
+
+    /** Extracts into {@code f}, which may collect names for some features (see {@link Features#naming}). */
+    static Features extract(MessageView view, Features f) {
         subject(view, f);
         from(view, f);
         received(view, f);
@@ -62,7 +66,8 @@ final class FeatureExtractor {
         String padded = " " + s + " ";
         for (int i = 0; i + 4 <= padded.length(); i++) {
             String gram = padded.substring(i, i + 4);
-            f.add(FeatureHash.of(SUBJECT_CHARS, gram), () -> "subject 4-gram '" + gram + "'");
+            int hash = FeatureHash.of(SUBJECT_CHARS, gram);
+            f.add(hash, f.wantsName(hash) ? "subject 4-gram '" + gram + "'" : null);
         }
         meta(f, "subject-empty", subject.isBlank());
         meta(f, "subject-length", bucket(subject.length()));
@@ -196,14 +201,12 @@ final class FeatureExtractor {
         for (int i = 0; i < hashes.length; i++) {
             String t = tokens.get(i);
             hashes[i] = FeatureHash.of(single, t);
-            f.add(hashes[i], () -> where + " '" + t + "'");
+            f.add(hashes[i], f.wantsName(hashes[i]) ? where + " '" + t + "'" : null);
         }
         for (int i = 0; i < hashes.length; i++) {
             for (int d = 1; d <= distance && i + d < hashes.length; d++) {
-                int first = i;
-                int gap = d;
-                f.add(FeatureHash.pair(pair, hashes[i], d, hashes[i + d]),
-                        () -> where + " '" + tokens.get(first) + " " + "_ ".repeat(gap - 1) + tokens.get(first + gap) + "'");
+                int hash = FeatureHash.pair(pair, hashes[i], d, hashes[i + d]);
+                f.add(hash, f.wantsName(hash) ? where + " '" + tokens.get(i) + " " + "_ ".repeat(d - 1) + tokens.get(i + d) + "'" : null);
             }
         }
     }

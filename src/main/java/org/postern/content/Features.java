@@ -15,32 +15,36 @@ final class Features {
     private int[] hashes = new int[512];
     private int size;
     private final List<String> names;
+    /** When naming, only features falling into these slots get a name: naming every feature would cost more than classifying. */
+    private final int[] wantedSlots;
+    private final int mask;
 
-    private Features(boolean named) {
+    private Features(boolean named, int[] wantedSlots, int bits) {
         this.names = named ? new ArrayList<>() : null;
+        this.wantedSlots = wantedSlots;
+        this.mask = (1 << bits) - 1;
     }
 
     static Features plain() {
-        return new Features(false);
+        return new Features(false, new int[0], 0);
     }
 
-    static Features named() {
-        return new Features(true);
+    /** Collects names for the features that fall into the given slots of a {@code 2^bits} table. */
+    static Features naming(int[] slots, int bits) {
+        int[] sorted = slots.clone();
+        Arrays.sort(sorted);
+        return new Features(true, sorted, bits);
     }
 
-    boolean isNamed() {
-        return names != null;
+    /** Whether the feature with this hash wants a name; callers build the name only then. */
+    boolean wantsName(int hash) {
+        return names != null && Arrays.binarySearch(wantedSlots, hash & mask) >= 0;
     }
 
     void add(int hash, String name) {
         if (size == hashes.length) hashes = Arrays.copyOf(hashes, size * 2);
         hashes[size++] = hash;
         if (names != null) names.add(name);
-    }
-
-    /** Adds a feature whose name is only built when names are wanted. */
-    void add(int hash, java.util.function.Supplier<String> name) {
-        add(hash, names == null ? null : name.get());
     }
 
     int count() {
@@ -65,7 +69,7 @@ final class Features {
         if (names == null) return Optional.empty();
         int mask = (1 << bits) - 1;
         for (int i = 0; i < size; i++) {
-            if ((hashes[i] & mask) == slot) return Optional.of(names.get(i));
+            if ((hashes[i] & mask) == slot) return Optional.ofNullable(names.get(i));
         }
         return Optional.empty();
     }

@@ -114,10 +114,11 @@ final class LinkAnalysis {
         Matcher m = SHOWN_DOMAIN.matcher(t);
         if (!m.matches()) return Optional.empty();
         String host = asciiHost(m.group(1).toLowerCase(Locale.ROOT));
-        // "john.smith" or "invoice.pdf" are not domains: only a name under a known public suffix is.
-        if (!InternetDomainName.isValid(host) || !InternetDomainName.from(host).isUnderPublicSuffix()) {
-            return Optional.empty();
-        }
+        // "john.smith" or "invoice.pdf" are not domains: only a name under a known public suffix (or a TLD that
+        // RFC 2606 reserves for tests and examples) is.
+        if (!InternetDomainName.isValid(host)) return Optional.empty();
+        boolean reserved = host.endsWith(".test") || host.endsWith(".example");
+        if (!reserved && !InternetDomainName.from(host).isUnderPublicSuffix()) return Optional.empty();
         return Optional.of(host);
     }
 

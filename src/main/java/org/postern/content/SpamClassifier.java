@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -68,18 +67,17 @@ public final class SpamClassifier {
     /** The probability that the message is spam, and the words that weighed most. */
     public ContentVerdict classify(MessageView view) {
         VarHandle.acquireFence(); // pairs with the release fence in learn: see every published update
-        Features features = FeatureExtractor.extract(view, true);
-        int[] slots = features.indexes(model.bits);
+        int[] slots = FeatureExtractor.extract(view).indexes(model.bits);
         double score = model.score(slots);
         double p = SpamModel.probability(score);
-        String detail = String.format(Locale.ROOT, "p=%.4f; log-odds %.2f; %s", p, score, strongest(features, slots, score > 0));
+        String detail = String.format(Locale.ROOT, "p=%.4f; log-odds %.2f; %s", p, score, strongest(view, slots, score > 0));
         return new ContentVerdict(p, List.of(new ContentReason(ContentReasonCode.CLASSIFIER, detail, 0)));
     }
 
     /** The probability alone, without naming features: the cheap path for batch evaluation. */
     public double spamProbability(MessageView view) {
         VarHandle.acquireFence();
-        return SpamModel.probability(model.score(FeatureExtractor.extract(view, false).indexes(model.bits)));
+        return SpamModel.probability(model.score(FeatureExtractor.extract(view).indexes(model.bits)));
     }
 
     /**
@@ -87,7 +85,7 @@ public final class SpamClassifier {
      * is classified that way with some confidence, so a report changes that message's verdict at once.
      */
     public void learn(MessageView view, boolean isSpam) {
-        int[] slots = FeatureExtractor.extract(view, false).indexes(model.bits);
+        int[] slots = FeatureExtractor.extract(view).indexes(model.bits);
         synchronized (updates) {
             for (int i = 0; i < FEEDBACK_MAX_STEPS; i++) {
                 double p = SpamModel.probability(model.score(slots));
@@ -121,16 +119,21 @@ public final class SpamClassifier {
         return model.bits;
     }
 
-    private String strongest(Features features, int[] slots, boolean towardsSpam) {
-        List<int[]> ranked = new ArrayList<>();
-        for (int slot : slots) ranked.add(new int[] {slot});
-        ranked.sort(Comparator.comparingDouble(s -> towardsSpam ? -model.weights[s[0]] : model.weights[s[0]]));
-        String words = ranked.stream().limit(TOP_FEATURES)
-                .filter(s -> towardsSpam ? model.weights[s[0]] > 0 : model.weights[s[0]] < 0)
-                .map(s -> features.nameOf(s[0], model.bits).orElse("?")
-                        + String.format(Locale.ROOT, " %+.2f", model.weights[s[0]]))
+    /**
+     * Names the features that pushed hardest towards the verdict. A second extraction names only those few slots:
+     * naming all features would cost more than the classification itself.
+     */
+    private String strongest(MessageView view, int[] slots, boolean towardsSpam) {
+        int[] top = java.util.Arrays.stream(slots).boxed()
+                .filter(s -> towardsSpam ? model.weights[s] > 0 : model.weights[s] < 0)
+                .sorted(Comparator.comparingDouble(s -> -Math.abs(model.weights[s])))
+                .limit(TOP_FEATURES).mapToInt(Integer::intValue).toArray();
+        String label = towardsSpam ? "spam signs: " : "ham signs: ";
+        if (top.length == 0) return label + "none";
+        Features named = FeatureExtractor.extract(view, Features.naming(top, model.bits));
+        return label + java.util.Arrays.stream(top)
+                .mapToObj(s -> named.nameOf(s, model.bits).orElse("?") + String.format(Locale.ROOT, " %+.2f", model.weights[s]))
                 .collect(Collectors.joining(", "));
-        return (towardsSpam ? "spam signs: " : "ham signs: ") + (words.isEmpty() ? "none" : words);
     }
 
     SpamModel model() {

@@ -27,7 +27,7 @@ public final class Trainer {
 
     /** Extracts a message's features; thread-safe, so views can be prepared in parallel and added in order. */
     public Example prepare(MessageView view, boolean isSpam) {
-        return new Example(FeatureExtractor.extract(view, false).indexes(settings.hashBits()), isSpam);
+        return new Example(FeatureExtractor.extract(view).indexes(settings.hashBits()), isSpam);
     }
 
     public void add(Example example) {
