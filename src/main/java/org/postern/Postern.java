@@ -1,11 +1,14 @@
 package org.postern;
 
 import org.postern.cli.ApplyCommand;
+import org.postern.cli.ClassifyCommand;
 import org.postern.cli.DemoCommand;
 import org.postern.cli.ExplainCommand;
 import org.postern.cli.QuarantineCommand;
+import org.postern.cli.ReportCommand;
 import org.postern.cli.ServeCommand;
 import org.postern.cli.TraceCommand;
+import org.postern.cli.TrainCommand;
 import org.postern.config.ConfigException;
 import org.postern.store.StoreUnavailableException;
 import org.postern.tenant.TenantValidationException;
@@ -19,7 +22,7 @@ import picocli.CommandLine.Command;
 @Command(name = "postern", mixinStandardHelpOptions = true, version = "Postern 0.1.0",
         description = "Multi-tenant email protection gateway",
         subcommands = {ServeCommand.class, DemoCommand.class, ApplyCommand.class, TraceCommand.class, ExplainCommand.class,
-                QuarantineCommand.class})
+                QuarantineCommand.class, TrainCommand.class, ClassifyCommand.class, ReportCommand.class})
 public final class Postern implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,74 @@
+package org.postern.cli;
+
+import org.postern.Postern;
+import org.postern.content.MessageBatch;
+import org.postern.content.SpamClassifier;
+import org.postern.content.Trainer;
+import org.postern.content.TrainingSettings;
+import org.postern.content.ViewLimits;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** Trains the content classifier from labelled mail and writes the model file. */
+@Command(name = "train", description = "Train the content classifier from mbox files, Maildirs, directories of .eml "
+        + "files or .tar.gz archives of those")
+public final class TrainCommand implements Runnable {
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "model file to write")
+    Path model;
+
+    @Option(names = "--spam", required = true, arity = "1..*", paramLabel = "PATH", description = "spam messages")
+    List<Path> spam;
+
+    @Option(names = "--ham", required = true, arity = "1..*", paramLabel = "PATH", description = "legitimate messages")
+    List<Path> ham;
+
+    @Option(names = "--update", description = "continue training the existing model file instead of starting afresh")
+    boolean update;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "passes over the messages (default: ${DEFAULT-VALUE})")
+    int epochs = TrainingSettings.defaults().epochs();
+
+    @Override
+    public void run() {
+        TrainingSettings d = TrainingSettings.defaults();
+        if (epochs < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--epochs must be at least 1");
+        TrainingSettings settings = new TrainingSettings(d.hashBits(), d.learningRate(), epochs, d.margin(), d.seed());
+        long start = System.nanoTime();
+        Trainer trainer = new Trainer(settings);
+        try {
+            add(trainer, Inputs.existing(spam), true);
+            add(trainer, Inputs.existing(ham), false);
+            if (trainer.size() == 0) throw new Postern.CliFailure("no messages found to train on");
+            SpamClassifier classifier;
+            if (update && Files.exists(model)) {
+                classifier = SpamClassifier.load(model);
+                trainer.trainOnto(classifier);
+            } else {
+                classifier = trainer.train();
+            }
+            classifier.save(model);
+            System.out.printf(Locale.ROOT, "trained on %d spam and %d ham messages in %.1f s; wrote %s (%d bytes)%n",
+                    trainer.spamCount(), trainer.size() - trainer.spamCount(), (System.nanoTime() - start) / 1e9,
+                    model, Files.size(model));
+        } catch (IOException e) {
+            throw new Postern.CliFailure(e.getMessage());
+        }
+    }
+
+    private static void add(Trainer trainer, List<Path> inputs, boolean isSpam) throws IOException {
+        try {
+            MessageBatch.run(inputs, ViewLimits.forClassification(), Inputs.threads(),
+                    (name, view) -> trainer.prepare(view, isSpam), (name, example) -> trainer.add(example));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}

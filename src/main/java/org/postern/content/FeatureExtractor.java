@@ -1,0 +1,238 @@
+package org.postern.content;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The classifier's view of a message: hashed binary features from the places the TREC spam track's best filters
+ * looked at. Word unigrams and orthogonal sparse bigrams (pairs of words up to {@value #OSB_DISTANCE} apart) of
+ * subject and body; character 4-grams of the subject; the From display name and domain; the origin side of the
+ * Received path; link hosts and their phishing signs; the MIME structure; a few telling headers.
+ *
+ * <p>Headers that only say which mail client or archive stored a message (X-Keywords, X-Status, Delivered-To...)
+ * are left out on purpose: they teach a model its training corpus, not spam.</p>
+ *
+ * <p>Changing what this class emits changes the meaning of every weight: bump {@link #FEATURE_SET}, and models of
+ * the old set are refused on load.</p>
+ */
+final class FeatureExtractor {
+
+    /** The version of the features below; stored in every model file. */
+    static final int FEATURE_SET = 1;
+    static final int MAX_BODY_TOKENS = 3000;
+    static final int OSB_DISTANCE = 4;
+    private static final int MAX_LINKS = 60;
+    private static final int ORIGIN_HOPS = 3;
+
+    private static final int SUBJECT = FeatureHash.namespace("subject");
+    private static final int SUBJECT_PAIR = FeatureHash.namespace("subject-pair");
+    private static final int SUBJECT_CHARS = FeatureHash.namespace("subject-4gram");
+    private static final int BODY = FeatureHash.namespace("body");
+    private static final int BODY_PAIR = FeatureHash.namespace("body-osb");
+    private static final int META = FeatureHash.namespace("meta");
+
+    private static final Pattern RECEIVED_FROM = Pattern.compile("(?i)^from\\s+(\\S+)(?:\\s+\\(([^)]*)\\))?");
+    private static final Pattern RECEIVED_IP = Pattern.compile("\\[(\\d{1,3})\\.(\\d{1,3})\\.\\d{1,3}\\.\\d{1,3}\\]");
+    private static final Pattern RECEIVED_WITH = Pattern.compile("(?i)\\swith\\s+(\\w+)");
+    private static final Pattern HOSTNAME = Pattern.compile("(?i)^[a-z0-9-]+(\\.[a-z0-9-]+)+$");
+
+    private FeatureExtractor() {
+    }
+
+    static Features extract(MessageView view) {
+        return extract(view, Features.plain());
+    }
+
+    /** Extracts into {@code f}, which may collect names for some features (see {@link Features#naming}). */
+    static Features extract(MessageView view, Features f) {
+        subject(view, f);
+        from(view, f);
+        received(view, f);
+        headers(view, f);
+        links(view, f);
+        structure(view, f);
+        body(view, f);
+        return f;
+    }
+
+    private static void subject(MessageView view, Features f) {
+        String subject = view.subject();
+        words(Tokenizer.words(subject, 100), SUBJECT, SUBJECT_PAIR, 1, "subject", f);
+        String s = subject.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
+        if (s.length() > 200) s = s.substring(0, 200);
+        String padded = " " + s + " ";
+        for (int i = 0; i + 4 <= padded.length(); i++) {
+            String gram = padded.substring(i, i + 4);
+            int hash = FeatureHash.of(SUBJECT_CHARS, gram);
+            f.add(hash, f.wantsName(hash) ? "subject 4-gram '" + gram + "'" : null);
+        }
+        meta(f, "subject-empty", subject.isBlank());
+        meta(f, "subject-length", bucket(subject.length()));
+        meta(f, "subject-caps", capsShare(subject));
+        meta(f, "subject-non-ascii", subject.chars().anyMatch(c -> c > 127));
+        meta(f, "subject-reply", s.startsWith("re:") || s.startsWith("fw") || s.startsWith("aw:"));
+        view.headers().stream().filter(h -> h.is("Subject")).findFirst()
+                .ifPresent(h -> meta(f, "subject-encoded", encodedWordCharset(h.raw())));
+    }
+
+    private static void from(MessageView view, Features f) {
+        Optional<Mailbox> from = view.from();
+        meta(f, "from-missing", from.isEmpty());
+        if (from.isEmpty()) return;
+        Mailbox m = from.get();
+        for (String w : Tokenizer.words(m.displayName(), 10)) meta(f, "from-name", w);
+        meta(f, "from-name-empty", m.displayName().isBlank());
+        meta(f, "from-name-has-at", m.displayName().contains("@"));
+        m.domain().ifPresentOrElse(d -> {
+            meta(f, "from-domain", d);
+            meta(f, "from-org", LinkAnalysis.organisationOf(d));
+            meta(f, "from-tld", d.substring(d.lastIndexOf('.') + 1));
+        }, () -> meta(f, "from-domain", "(none)"));
+        String local = m.localPart();
+        meta(f, "from-local-digits", bucket((int) local.chars().filter(Character::isDigit).count()));
+        meta(f, "from-local-length", bucket(local.length()));
+        view.header("Reply-To").map(Mailbox::parse).flatMap(Mailbox::domain).ifPresent(reply ->
+                meta(f, "reply-to-other-org", !m.domain().map(LinkAnalysis::organisationOf)
+                        .equals(Optional.of(LinkAnalysis.organisationOf(reply)))));
+    }
+
+    /** The hops nearest the sender: the ones the gateway and its neighbours did not write. */
+    private static void received(MessageView view, Features f) {
+        List<String> hops = view.headerValues("Received");
+        meta(f, "received-count", Math.min(hops.size(), 12));
+        for (String hop : hops.subList(Math.max(0, hops.size() - ORIGIN_HOPS), hops.size())) {
+            Matcher from = RECEIVED_FROM.matcher(hop.strip());
+            if (from.find()) {
+                String helo = from.group(1).toLowerCase(Locale.ROOT);
+                meta(f, "received-helo", HOSTNAME.matcher(helo).matches() ? LinkAnalysis.organisationOf(helo) : "(not a name)");
+                String comment = from.group(2) == null ? "" : from.group(2).toLowerCase(Locale.ROOT);
+                for (String word : comment.split("[\\s\\[\\]()]+")) {
+                    if (HOSTNAME.matcher(word).matches() && !Character.isDigit(word.charAt(0))) {
+                        meta(f, "received-rdns", LinkAnalysis.organisationOf(word));
+                    }
+                }
+                meta(f, "received-unknown", comment.contains("unknown"));
+            }
+            Matcher ip = RECEIVED_IP.matcher(hop);
+            if (ip.find()) meta(f, "received-net16", ip.group(1) + "." + ip.group(2));
+            Matcher with = RECEIVED_WITH.matcher(hop);
+            if (with.find()) meta(f, "received-with", with.group(1).toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private static void headers(MessageView view, Features f) {
+        view.header("X-Mailer").or(() -> view.header("User-Agent")).ifPresentOrElse(
+                mailer -> Tokenizer.words(mailer, 6).forEach(w -> meta(f, "mailer", w)),
+                () -> meta(f, "mailer", "(none)"));
+        view.header("X-Priority").ifPresent(p -> meta(f, "priority", p.strip().split("\\s")[0]));
+        meta(f, "msmail-priority", view.header("X-MSMail-Priority").isPresent());
+        view.header("Message-ID").ifPresentOrElse(id -> {
+            int at = id.lastIndexOf('@');
+            String right = at < 0 ? "" : id.substring(at + 1).replaceAll("[>\\s].*$", "").toLowerCase(Locale.ROOT);
+            meta(f, "message-id-domain", HOSTNAME.matcher(right).matches() ? LinkAnalysis.organisationOf(right) : "(odd)");
+        }, () -> meta(f, "message-id", "(none)"));
+        meta(f, "date-missing", view.header("Date").isEmpty());
+        view.header("Date").ifPresent(d -> {
+            String[] parts = d.strip().split("\\s+");
+            meta(f, "date-zone", parts[parts.length - 1]);
+        });
+        meta(f, "mime-version", view.header("MIME-Version").isPresent());
+        meta(f, "list-unsubscribe", view.header("List-Unsubscribe").isPresent());
+        meta(f, "list-id", view.header("List-Id").isPresent());
+        view.header("Precedence").ifPresent(p -> meta(f, "precedence", p.strip().toLowerCase(Locale.ROOT)));
+        int to = view.headerValues("To").stream().mapToInt(v -> v.split(",").length).sum();
+        meta(f, "to-count", Math.min(to, 10));
+        meta(f, "to-undisclosed", view.header("To").map(t -> t.toLowerCase(Locale.ROOT).contains("undisclosed")).orElse(false));
+        meta(f, "cc-present", view.header("Cc").isPresent());
+    }
+
+    private static void links(MessageView view, Features f) {
+        List<Link> links = view.links();
+        meta(f, "link-count", bucket(links.size()));
+        for (Link l : links.subList(0, Math.min(links.size(), MAX_LINKS))) {
+            String host = l.host().orElse("");
+            meta(f, "link-host", host);
+            meta(f, "link-org", LinkAnalysis.organisationOf(host));
+            meta(f, "link-tld", host.substring(host.lastIndexOf('.') + 1));
+            meta(f, "link-ip", l.ipLiteral());
+            meta(f, "link-shortener", l.shortener());
+            meta(f, "link-mismatch", l.mismatch());
+            meta(f, "link-punycode", l.punycode());
+            meta(f, "link-userinfo", l.userInfo());
+            meta(f, "link-source", l.source().name());
+        }
+    }
+
+    private static void structure(MessageView view, Features f) {
+        StringBuilder shape = new StringBuilder();
+        boolean plain = false;
+        boolean html = false;
+        int n = 0;
+        for (MimePart p : view.parts()) {
+            if (n++ < 8) shape.append(p.depth()).append(p.mimeType()).append(' ');
+            meta(f, "part-type", p.mimeType());
+            meta(f, "part-encoding", p.transferEncoding());
+            if (!p.charset().isEmpty()) meta(f, "part-charset", p.charset().toLowerCase(Locale.ROOT));
+            plain |= p.mimeType().equals("text/plain");
+            html |= p.mimeType().equals("text/html");
+        }
+        meta(f, "mime-shape", shape.toString());
+        meta(f, "html-only", html && !plain);
+        meta(f, "attachment-count", Math.min(view.attachments().size(), 5));
+        for (Attachment a : view.attachments()) {
+            meta(f, "attachment-type", a.declaredType());
+            a.extension().ifPresent(x -> meta(f, "attachment-extension", x));
+        }
+        for (ParseProblem p : view.problems()) meta(f, "problem", p.id());
+    }
+
+    private static void body(MessageView view, Features f) {
+        String text = view.text();
+        meta(f, "text-length", bucket(text.length()));
+        words(Tokenizer.words(text, MAX_BODY_TOKENS), BODY, BODY_PAIR, OSB_DISTANCE, "body", f);
+    }
+
+    /** Unigrams, and pairs up to {@code distance} apart with the distance in the feature (OSB). */
+    private static void words(List<String> tokens, int single, int pair, int distance, String where, Features f) {
+        int[] hashes = new int[tokens.size()];
+        for (int i = 0; i < hashes.length; i++) {
+            String t = tokens.get(i);
+            hashes[i] = FeatureHash.of(single, t);
+            f.add(hashes[i], f.wantsName(hashes[i]) ? where + " '" + t + "'" : null);
+        }
+        for (int i = 0; i < hashes.length; i++) {
+            for (int d = 1; d <= distance && i + d < hashes.length; d++) {
+                int hash = FeatureHash.pair(pair, hashes[i], d, hashes[i + d]);
+                f.add(hash, f.wantsName(hash) ? where + " '" + tokens.get(i) + " " + "_ ".repeat(d - 1) + tokens.get(i + d) + "'" : null);
+            }
+        }
+    }
+
+    private static void meta(Features f, String name, Object value) {
+        String text = name + "=" + value;
+        f.add(FeatureHash.of(META, text), text);
+    }
+
+    /** Powers of two, so lengths and counts generalise: 0, 1, 2-3, 4-7, ... */
+    private static int bucket(int n) {
+        return n <= 0 ? 0 : 32 - Integer.numberOfLeadingZeros(n);
+    }
+
+    private static String capsShare(String s) {
+        long letters = s.chars().filter(Character::isLetter).count();
+        if (letters < 4) return "few-letters";
+        long caps = s.chars().filter(Character::isUpperCase).count();
+        double share = (double) caps / letters;
+        return share > 0.7 ? "mostly" : share > 0.3 ? "some" : "few";
+    }
+
+    private static String encodedWordCharset(String raw) {
+        int start = raw.indexOf("=?");
+        if (start < 0) return "no";
+        int end = raw.indexOf('?', start + 2);
+        return end < 0 ? "broken" : raw.substring(start + 2, end).toLowerCase(Locale.ROOT);
+    }
+}

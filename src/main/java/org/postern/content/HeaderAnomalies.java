@@ -1,0 +1,120 @@
+package org.postern.content;
+
+import org.apache.james.mime4j.field.datetime.parser.DateTimeParser;
+import org.apache.james.mime4j.field.datetime.parser.ParseException;
+import org.apache.james.mime4j.field.datetime.parser.TokenMgrError;
+
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Header and session facts that legitimate mail software gets right and spamware often does not: the fields
+ * RFC 5322 §3.6 requires, a plausible Date, an honest HELO (RFC 5321 §4.1.1.1), no Received field forged in this
+ * gateway's name, well-formed MIME.
+ */
+final class HeaderAnomalies {
+
+    private static final Duration FUTURE_SLACK = Duration.ofHours(24);
+    private static final Duration PAST_LIMIT = Duration.ofDays(30);
+    /** Problems of malformed input; a long message being cut short is not a spam sign. */
+    private static final Set<ParseProblem> MALFORMED = EnumSet.complementOf(EnumSet.of(ParseProblem.TEXT_TRUNCATED));
+
+    private HeaderAnomalies() {
+    }
+
+    static List<ContentReason> find(MessageView view, SclInputs in, SclWeights w) {
+        List<ContentReason> reasons = new ArrayList<>();
+        if (view.header("Date").isEmpty()) add(reasons, w, ContentReasonCode.MISSING_DATE, "");
+        if (view.header("Message-ID").isEmpty()) add(reasons, w, ContentReasonCode.MISSING_MESSAGE_ID, "");
+        if (view.from().map(m -> m.address().isBlank()).orElse(true)) add(reasons, w, ContentReasonCode.MISSING_FROM, "");
+        date(view, in, w, reasons);
+        helo(in, w, reasons);
+        forgedReceived(view, in, w, reasons);
+        String problems = view.problems().stream().filter(MALFORMED::contains).map(ParseProblem::id).sorted()
+                .collect(Collectors.joining(", "));
+        if (!problems.isEmpty()) add(reasons, w, ContentReasonCode.MALFORMED_MIME, problems);
+        return reasons;
+    }
+
+    private static void date(MessageView view, SclInputs in, SclWeights w, List<ContentReason> reasons) {
+        if (in.receivedAt().isEmpty()) return;
+        Optional<Instant> date = view.header("Date").flatMap(HeaderAnomalies::parseDate);
+        if (date.isEmpty()) return;
+        Instant received = in.receivedAt().get();
+        if (date.get().isAfter(received.plus(FUTURE_SLACK))) {
+            add(reasons, w, ContentReasonCode.DATE_IN_FUTURE, date.get().toString());
+        } else if (date.get().isBefore(received.minus(PAST_LIMIT))) {
+            add(reasons, w, ContentReasonCode.DATE_LONG_AGO, date.get().toString());
+        }
+    }
+
+    /** RFC 5322 §3.3 dates (obsolete forms included) with mime4j's parser; empty when unparseable. */
+    static Optional<Instant> parseDate(String value) {
+        try {
+            return Optional.of(new DateTimeParser(new StringReader(value.strip())).parseAll().getDate().toInstant());
+        } catch (ParseException | TokenMgrError | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void helo(SclInputs in, SclWeights w, List<ContentReason> reasons) {
+        if (in.helo().isEmpty()) return;
+        String helo = in.helo().get().strip().toLowerCase(Locale.ROOT);
+        if (helo.startsWith("[") && helo.endsWith("]")) {
+            String literal = helo.substring(1, helo.length() - 1).replaceFirst("^ipv6:", "");
+            Optional<String> client = in.clientIp().map(InetAddress::getHostAddress);
+            if (client.isPresent() && !sameAddress(literal, in.clientIp().get())) {
+                add(reasons, w, ContentReasonCode.HELO_IP_MISMATCH, helo + " from " + client.get());
+            }
+            return;
+        }
+        if (helo.indexOf('.') < 0 || helo.endsWith(".")) {
+            add(reasons, w, ContentReasonCode.HELO_NOT_FQDN, helo);
+            return;
+        }
+        String heloOrg = LinkAnalysis.organisationOf(helo);
+        for (String own : in.tenantDomains()) {
+            if (LinkAnalysis.organisationOf(own).equals(heloOrg)) {
+                add(reasons, w, ContentReasonCode.HELO_CLAIMS_TENANT, helo);
+                return;
+            }
+        }
+        in.clientName().map(String::toLowerCase).map(LinkAnalysis::organisationOf)
+                .filter(ptrOrg -> !ptrOrg.equals(heloOrg))
+                .ifPresent(ptrOrg -> add(reasons, w, ContentReasonCode.HELO_PTR_MISMATCH, helo + " vs " + in.clientName().get()));
+    }
+
+    private static boolean sameAddress(String literal, InetAddress client) {
+        try {
+            return com.google.common.net.InetAddresses.forString(literal).equals(client);
+        } catch (IllegalArgumentException notAnAddress) {
+            return false;
+        }
+    }
+
+    /** A Received field below the gateway's own claiming to be written "by" the gateway is a forgery. */
+    private static void forgedReceived(MessageView view, SclInputs in, SclWeights w, List<ContentReason> reasons) {
+        if (in.gatewayHostname().isBlank()) return;
+        String by = "by " + in.gatewayHostname().toLowerCase(Locale.ROOT);
+        List<String> received = view.headerValues("Received");
+        for (int i = Math.min(in.gatewayFieldsOnTop(), received.size()); i < received.size(); i++) {
+            if (received.get(i).toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").contains(by)) {
+                add(reasons, w, ContentReasonCode.FORGED_RECEIVED, "Received #" + (i + 1) + " claims " + by);
+                return;
+            }
+        }
+    }
+
+    private static void add(List<ContentReason> reasons, SclWeights w, ContentReasonCode code, String detail) {
+        reasons.add(new ContentReason(code, detail, w.of(code)));
+    }
+}

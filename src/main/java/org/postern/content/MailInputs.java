@@ -1,0 +1,146 @@
+package org.postern.content;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Finds the messages in what an administrator points {@code train}, {@code classify} or {@code report} at:
+ * <ul>
+ *   <li>a Maildir (a directory with {@code cur/} or {@code new/}): each file in them is a message;</li>
+ *   <li>any other directory: every file below it, in name order (an {@code .mbox} file is split);</li>
+ *   <li>a {@code .tar.gz}, {@code .tgz} or {@code .tar} file: each regular entry is a message (an {@code .mbox} entry
+ *       is split);</li>
+ *   <li>any other file: an mbox when it starts with a {@code From } line and holds several messages, else one
+ *       message.</li>
+ * </ul>
+ * Each message is named: the file, {@code archive:entry} inside archives, and {@code #n} for the n-th of an mbox.
+ * Messages stream one at a time; none is held in memory by this class.
+ */
+public final class MailInputs {
+
+    /** Receives one message; the stream is valid during the call only. */
+    @FunctionalInterface
+    public interface MessageConsumer {
+        void accept(String name, InputStream message) throws IOException;
+    }
+
+    private MailInputs() {
+    }
+
+    public static void forEach(Path path, MessageConsumer consumer) throws IOException {
+        if (Files.isDirectory(path)) {
+            for (Path file : filesOf(path)) forEachInFile(file, false, consumer);
+        } else if (Files.isRegularFile(path)) {
+            forEachInFile(path, true, consumer);
+        } else {
+            throw new java.nio.file.NoSuchFileException(path.toString(), null, "no such file or directory");
+        }
+    }
+
+    private static void forEachInFile(Path file, boolean maySplit, MessageConsumer consumer) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".tar.gz") || name.endsWith(".tgz")) {
+            try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+                forEachInTar(file.toString(), in, consumer);
+            }
+        } else if (name.endsWith(".tar")) {
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                forEachInTar(file.toString(), in, consumer);
+            }
+        } else if (name.endsWith(".mbox") || maySplit) {
+            try (InputStream in = Files.newInputStream(file)) {
+                forEachInMbox(file.toString(), in, name.endsWith(".mbox"), consumer);
+            }
+        } else {
+            try (InputStream in = Files.newInputStream(file)) {
+                consumer.accept(file.toString(), in);
+            }
+        }
+    }
+
+    private static void forEachInTar(String archive, InputStream in, MessageConsumer consumer) throws IOException {
+        TarArchiveInputStream tar = new TarArchiveInputStream(in);
+        for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+            if (!e.isFile() || hidden(Path.of(e.getName()).getFileName().toString())) continue;
+            String entryName = archive + ":" + e.getName();
+            if (e.getName().toLowerCase(Locale.ROOT).endsWith(".mbox")) {
+                forEachInMbox(entryName, tar, true, consumer);
+            } else {
+                consumer.accept(entryName, tar);
+            }
+        }
+    }
+
+    /**
+     * Splits an mbox. A single message that merely starts with a From_ line (as exported .eml files often do) keeps
+     * its plain name, so {@code classify file.eml} prints {@code file.eml}, not {@code file.eml#1}.
+     */
+    private static void forEachInMbox(String name, InputStream in, boolean numbered, MessageConsumer consumer)
+            throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+        buffered.mark(5);
+        byte[] start = buffered.readNBytes(5);
+        buffered.reset();
+        if (!new String(start, java.nio.charset.StandardCharsets.US_ASCII).equals("From ")) {
+            consumer.accept(name, buffered);
+            return;
+        }
+        MboxReader mbox = new MboxReader(buffered);
+        int n = 0;
+        Optional<InputStream> first = mbox.next();
+        if (first.isEmpty()) return;
+        // Read ahead by one message only in name: the first is named after the second is known to exist.
+        Path spill = null;
+        try {
+            spill = Files.createTempFile("postern-mbox-", ".eml");
+            try (var out = Files.newOutputStream(spill)) {
+                first.get().transferTo(out);
+            }
+            Optional<InputStream> second = mbox.next();
+            boolean several = second.isPresent() || numbered;
+            try (InputStream one = Files.newInputStream(spill)) {
+                consumer.accept(several ? name + "#" + (++n) : name, one);
+            }
+            for (Optional<InputStream> m = second; m.isPresent(); m = mbox.next()) {
+                consumer.accept(name + "#" + (++n), m.get());
+            }
+        } finally {
+            if (spill != null) Files.deleteIfExists(spill);
+        }
+    }
+
+    private static List<Path> filesOf(Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.filter(Files::isRegularFile)
+                    .filter(p -> !hidden(p.getFileName().toString()))
+                    .filter(p -> !inMaildirTmp(p))
+                    .sorted()
+                    .forEach(files::add);
+        }
+        return files;
+    }
+
+    /** Maildir's tmp/ holds messages still being written: never read them. */
+    private static boolean inMaildirTmp(Path file) {
+        Path parent = file.getParent();
+        return parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("tmp")
+                && parent.getParent() != null && Files.isDirectory(parent.getParent().resolve("cur"));
+    }
+
+    private static boolean hidden(String name) {
+        return name.startsWith(".");
+    }
+}

@@ -1,0 +1,142 @@
+package org.postern.content;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The spam classifier: logistic regression over the hashed binary features of {@link FeatureExtractor}, the
+ * approach that led the TREC 2007 spam track (Cormack; Sculley and Wachman), trained online.
+ *
+ * <p>Thread-safe. {@link #classify} takes no lock; {@link #learn} updates the weights under a lock and publishes them
+ * with a release fence that the acquire fence in {@link #classify} pairs with, so feedback takes effect for the next
+ * message without a restart (float writes are atomic in Java, so no weight is ever torn). A
+ * classification running during an update may see part of it, which is harmless: it is one message either way.</p>
+ */
+public final class SpamClassifier {
+
+    private static final String BUNDLED = "default-model.bin";
+    /** Feedback repeats the update until the message lands this far on the reported side (or gives up). */
+    private static final double FEEDBACK_CONFIDENCE = 0.9;
+    private static final int FEEDBACK_MAX_STEPS = 20;
+    private static final int TOP_FEATURES = 5;
+
+    private final SpamModel model;
+    private final double learningRate;
+    private final Object updates = new Object();
+
+    SpamClassifier(SpamModel model, double learningRate) {
+        this.model = model;
+        this.learningRate = learningRate;
+    }
+
+    /** A classifier that knows nothing yet (every message scores 0.5 until it learns). */
+    public static SpamClassifier untrained(TrainingSettings settings) {
+        return new SpamClassifier(new SpamModel(settings.hashBits()), settings.learningRate());
+    }
+
+    /** The model shipped with Postern, trained on the SpamAssassin public corpus (see {@code DefaultModelBuilder}). */
+    public static SpamClassifier bundled() {
+        try (InputStream in = SpamClassifier.class.getResourceAsStream(BUNDLED)) {
+            if (in == null) throw new IllegalStateException(BUNDLED + " is missing from the class path");
+            return new SpamClassifier(ModelFile.read(in), TrainingSettings.defaults().learningRate());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the bundled spam model cannot be read", e);
+        }
+    }
+
+    public static SpamClassifier load(Path modelFile) throws IOException {
+        return new SpamClassifier(ModelFile.load(modelFile), TrainingSettings.defaults().learningRate());
+    }
+
+    /** Writes the model atomically (a running gateway reading the file sees the old or the new one). */
+    public void save(Path modelFile) throws IOException {
+        SpamModel snapshot;
+        synchronized (updates) {
+            snapshot = model.copy();
+        }
+        ModelFile.save(snapshot, modelFile);
+    }
+
+    /** The probability that the message is spam, and the words that weighed most. */
+    public ContentVerdict classify(MessageView view) {
+        VarHandle.acquireFence(); // pairs with the release fence in learn: see every published update
+        int[] slots = FeatureExtractor.extract(view).indexes(model.bits);
+        double score = model.score(slots);
+        double p = SpamModel.probability(score);
+        String detail = String.format(Locale.ROOT, "p=%.4f; log-odds %.2f; %s", p, score, strongest(view, slots, score > 0));
+        return new ContentVerdict(p, List.of(new ContentReason(ContentReasonCode.CLASSIFIER, detail, 0)));
+    }
+
+    /** The probability alone, without naming features: the cheap path for batch evaluation. */
+    public double spamProbability(MessageView view) {
+        VarHandle.acquireFence();
+        return SpamModel.probability(model.score(FeatureExtractor.extract(view).indexes(model.bits)));
+    }
+
+    /**
+     * Learns from feedback ("this is junk" / "this is not junk"): steps towards the reported label until the message
+     * is classified that way with some confidence, so a report changes that message's verdict at once.
+     */
+    public void learn(MessageView view, boolean isSpam) {
+        int[] slots = FeatureExtractor.extract(view).indexes(model.bits);
+        synchronized (updates) {
+            for (int i = 0; i < FEEDBACK_MAX_STEPS; i++) {
+                double p = SpamModel.probability(model.score(slots));
+                if (isSpam ? p >= FEEDBACK_CONFIDENCE : p <= 1 - FEEDBACK_CONFIDENCE) break;
+                model.step(slots, isSpam, learningRate);
+            }
+            model.count(isSpam);
+            VarHandle.releaseFence();
+        }
+    }
+
+    /** Runs a change of the model under the update lock and publishes it, as {@link #learn} does. */
+    void update(java.util.function.Consumer<SpamModel> change) {
+        synchronized (updates) {
+            change.accept(model);
+            VarHandle.releaseFence();
+        }
+    }
+
+    /** Messages learned so far, spam then ham, training and feedback together. */
+    public long spamLearned() {
+        return model.spamLearned;
+    }
+
+    public long hamLearned() {
+        return model.hamLearned;
+    }
+
+    /** The hash bits of the model: it holds 2^bits weights. */
+    public int hashBits() {
+        return model.bits;
+    }
+
+    /**
+     * Names the features that pushed hardest towards the verdict. A second extraction names only those few slots:
+     * naming all features would cost more than the classification itself.
+     */
+    private String strongest(MessageView view, int[] slots, boolean towardsSpam) {
+        int[] top = java.util.Arrays.stream(slots).boxed()
+                .filter(s -> towardsSpam ? model.weights[s] > 0 : model.weights[s] < 0)
+                .sorted(Comparator.comparingDouble(s -> -Math.abs(model.weights[s])))
+                .limit(TOP_FEATURES).mapToInt(Integer::intValue).toArray();
+        String label = towardsSpam ? "spam signs: " : "ham signs: ";
+        if (top.length == 0) return label + "none";
+        Features named = FeatureExtractor.extract(view, Features.naming(top, model.bits));
+        return label + java.util.Arrays.stream(top)
+                .mapToObj(s -> named.nameOf(s, model.bits).orElse("?") + String.format(Locale.ROOT, " %+.2f", model.weights[s]))
+                .collect(Collectors.joining(", "));
+    }
+
+    SpamModel model() {
+        return model;
+    }
+}

@@ -1,0 +1,73 @@
+package org.postern.content;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Batch training from labelled messages: extracts each message's features once as it is added (so the views can be
+ * closed at once), then makes {@link TrainingSettings#epochs()} online passes in shuffled order.
+ */
+public final class Trainer {
+
+    /** One message's features and label, ready to train on; made by {@link #prepare} on any thread. */
+    public record Example(int[] slots, boolean spam) { }
+
+    private final TrainingSettings settings;
+    private final List<Example> examples = new ArrayList<>();
+
+    public Trainer(TrainingSettings settings) {
+        this.settings = settings;
+    }
+
+    public void add(MessageView view, boolean isSpam) {
+        add(prepare(view, isSpam));
+    }
+
+    /** Extracts a message's features; thread-safe, so views can be prepared in parallel and added in order. */
+    public Example prepare(MessageView view, boolean isSpam) {
+        return new Example(FeatureExtractor.extract(view).indexes(settings.hashBits()), isSpam);
+    }
+
+    public void add(Example example) {
+        examples.add(example);
+    }
+
+    public int size() {
+        return examples.size();
+    }
+
+    public long spamCount() {
+        return examples.stream().filter(Example::spam).count();
+    }
+
+    /** Trains a new model on everything added; the same examples and settings give the same model. */
+    public SpamClassifier train() {
+        SpamModel model = new SpamModel(settings.hashBits());
+        continueTraining(model);
+        return new SpamClassifier(model, settings.learningRate());
+    }
+
+    /** Trains further on top of an existing classifier's model (used by {@code train --update}). */
+    public void trainOnto(SpamClassifier classifier) {
+        classifier.update(this::continueTraining);
+    }
+
+    private void continueTraining(SpamModel model) {
+        if (model.bits != settings.hashBits()) {
+            throw new IllegalArgumentException("model has " + model.bits + " hash bits, training uses " + settings.hashBits());
+        }
+        List<Example> order = new ArrayList<>(examples);
+        Random random = new Random(settings.seed());
+        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+            Collections.shuffle(order, random);
+            for (Example e : order) {
+                double p = SpamModel.probability(model.score(e.slots()));
+                double error = Math.abs((e.spam() ? 1 : 0) - p);
+                if (error > settings.margin()) model.step(e.slots(), e.spam(), settings.learningRate());
+            }
+        }
+        for (Example e : examples) model.count(e.spam());
+    }
+}

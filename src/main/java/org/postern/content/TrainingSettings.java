@@ -1,0 +1,24 @@
+package org.postern.content;
+
+/**
+ * How a model is trained.
+ *
+ * @param hashBits     the model has 2^hashBits weights (collisions cost little accuracy and bound memory)
+ * @param learningRate the SGD step for a maximally wrong prediction
+ * @param epochs       passes over the training messages, each in a fresh (seeded) shuffled order
+ * @param margin       "thick threshold": a message already classified with an error below this teaches nothing;
+ *                     TREC's best online filters trained on errors and near-errors only, which resists overfitting
+ *                     to easy mail and keeps the model small
+ * @param seed         the shuffle seed: the same messages and settings give the same model, byte for byte
+ */
+public record TrainingSettings(int hashBits, double learningRate, int epochs, double margin, long seed) {
+
+    public TrainingSettings {
+        if (hashBits < ModelFile.MIN_BITS || hashBits > ModelFile.MAX_BITS) throw new IllegalArgumentException("hashBits");
+        if (!(learningRate > 0) || epochs < 1 || margin < 0 || margin >= 1) throw new IllegalArgumentException("settings");
+    }
+
+    public static TrainingSettings defaults() {
+        return new TrainingSettings(20, 0.02, 3, 0.1, 20_02L);
+    }
+}

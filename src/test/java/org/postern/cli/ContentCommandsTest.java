@@ -1,0 +1,157 @@
+package org.postern.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postern.Postern;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** train, classify and report as an administrator runs them, in-process, over mbox, Maildir and .tar.gz input. */
+class ContentCommandsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Run(int exit, String out, String err) {
+        List<JsonNode> json() throws IOException {
+            List<JsonNode> lines = new ArrayList<>();
+            for (String line : out.strip().split("\n")) lines.add(JSON.readTree(line));
+            return lines;
+        }
+    }
+
+    static synchronized Run postern(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = Postern.run(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    static String spam(int i) {
+        return "From: \"Winner\" <promo" + i + "@deals.example>\nSubject: FREE CASINO MONEY " + i + "!!!\n"
+                + "Content-Type: text/html\n\n<p>cheap pills casino lottery winner free money click now " + i
+                + "</p><a href=\"http://203.0.113." + (i % 200) + "/claim\">claim</a>\n";
+    }
+
+    static String ham(int i) {
+        return "From: Alice <alice@example.org>\nSubject: Re: project review " + i + "\n"
+                + "Date: Mon, 3 Feb 2025 10:00:00 +0100\nMessage-ID: <" + i + "@example.org>\n\n"
+                + "Thanks for the draft agenda, the budget review meeting is moved to Tuesday. Notes attached " + i + "\n";
+    }
+
+    /** Spam as an mbox, ham as a Maildir. */
+    private static Path[] trainingMail(Path dir) throws IOException {
+        StringBuilder mbox = new StringBuilder();
+        for (int i = 0; i < 25; i++) mbox.append("From promo@deals.example Mon Feb  3 10:00:00 2025\n").append(spam(i)).append('\n');
+        Path spam = Files.writeString(dir.resolve("spam.mbox"), mbox);
+        Path maildir = dir.resolve("Maildir");
+        Files.createDirectories(maildir.resolve("cur"));
+        Files.createDirectories(maildir.resolve("new"));
+        Files.createDirectories(maildir.resolve("tmp"));
+        for (int i = 0; i < 25; i++) Files.writeString(maildir.resolve("cur/" + i + ".host:2,S"), ham(i));
+        return new Path[] {spam, maildir};
+    }
+
+    @Test
+    void trainsThenClassifiesATarGzAsJsonLines(@TempDir Path dir) throws IOException {
+        Path[] mail = trainingMail(dir);
+        Path model = dir.resolve("model.bin");
+        Run train = postern("train", "--model", model.toString(), "--spam", mail[0].toString(), "--ham", mail[1].toString());
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.out()).startsWith("trained on 25 spam and 25 ham messages");
+        assertThat(model).isRegularFile();
+
+        Path archive = dir.resolve("new-mail.tar.gz");
+        try (OutputStream file = Files.newOutputStream(archive);
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(file))) {
+            put(tar, "inbox/1.eml", spam(100));
+            put(tar, "inbox/2.eml", ham(100));
+        }
+        Run classify = postern("classify", "--model", model.toString(), archive.toString(), "--json");
+        assertThat(classify.exit()).as(classify.err()).isZero();
+        List<JsonNode> lines = classify.json();
+        assertThat(lines).hasSize(2);
+        JsonNode spamLine = lines.get(0);
+        assertThat(spamLine.get("file").asText()).isEqualTo(archive + ":inbox/1.eml");
+        assertThat(spamLine.get("scl").asInt()).isGreaterThanOrEqualTo(5);
+        assertThat(spamLine.get("spamProbability").asDouble()).isGreaterThan(0.5);
+        assertThat(spamLine.get("reasons")).extracting(JsonNode::asText).contains("classifier.score", "link.ip-literal");
+        JsonNode hamLine = lines.get(1);
+        assertThat(hamLine.get("scl").asInt()).isLessThanOrEqualTo(1);
+        assertThat(hamLine.get("spamProbability").asDouble()).isLessThan(0.5);
+    }
+
+    @Test
+    void reportedJunkIsJunkNextTime(@TempDir Path dir) throws IOException {
+        Path[] mail = trainingMail(dir);
+        Path model = dir.resolve("model.bin");
+        assertThat(postern("train", "--model", model.toString(), "--spam", mail[0].toString(), "--ham", mail[1].toString()).exit()).isZero();
+        Path sneaky = Files.writeString(dir.resolve("sneaky.eml"), ham(7).replace("budget review", "crypto wallet"));
+        assertThat(postern("classify", "--model", model.toString(), sneaky.toString(), "--json").json().get(0).get("scl").asInt())
+                .isLessThan(5);
+        byte[] before = Files.readAllBytes(model);
+
+        Run report = postern("report", "junk", "--model", model.toString(), sneaky.toString());
+        assertThat(report.exit()).as(report.err()).isZero();
+        assertThat(report.out()).contains("learned 1 message(s) as junk");
+        assertThat(Files.readAllBytes(model)).isNotEqualTo(before);
+        assertThat(postern("classify", "--model", model.toString(), sneaky.toString(), "--json").json().get(0).get("scl").asInt())
+                .isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void classifiesWithTheBundledModelWhenNoneIsNamed(@TempDir Path dir) throws IOException {
+        Path eml = Files.writeString(dir.resolve("m.eml"), ham(1));
+        Run run = postern("classify", eml.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith(eml + "  SCL ");
+    }
+
+    @Test
+    void reportsMistakesWithTheAgreedExitCodes(@TempDir Path dir) throws IOException {
+        Path eml = Files.writeString(dir.resolve("m.eml"), ham(1));
+        Run badKind = postern("report", "maybe", "--model", dir.resolve("m.bin").toString(), eml.toString());
+        assertThat(badKind.exit()).isEqualTo(2);
+        assertThat(badKind.err()).contains("expected junk or not-junk");
+        assertThat(postern("train", "--model", dir.resolve("m.bin").toString(), "--spam", eml.toString()).exit()).isEqualTo(2);
+        Run missing = postern("classify", dir.resolve("nowhere").toString());
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("no such file or directory");
+        Path junkModel = Files.writeString(dir.resolve("junk.bin"), "not a model");
+        Run badModel = postern("classify", "--model", junkModel.toString(), eml.toString());
+        assertThat(badModel.exit()).isEqualTo(1);
+        assertThat(badModel.err()).contains("not a Postern spam model");
+    }
+
+    private static void put(TarArchiveOutputStream tar, String name, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry e = new TarArchiveEntry(name);
+        e.setSize(bytes.length);
+        tar.putArchiveEntry(e);
+        tar.write(bytes);
+        tar.closeArchiveEntry();
+    }
+}

@@ -1,0 +1,91 @@
+package org.postern.content;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MailInputsTest {
+
+    record Seen(String name, String text) { }
+
+    static List<Seen> read(Path path) throws IOException {
+        List<Seen> seen = new ArrayList<>();
+        MailInputs.forEach(path, (name, in) -> seen.add(new Seen(name, new String(in.readAllBytes(), StandardCharsets.UTF_8))));
+        return seen;
+    }
+
+    @Test
+    void splitsAnMboxAndUnescapesFromLines(@TempDir Path dir) throws IOException {
+        Path mbox = Files.writeString(dir.resolve("inbox"), """
+                From a@example.test Mon Feb  3 10:00:00 2025
+                Subject: one
+
+                first body
+                From here on, not a separator (no blank line before it)
+                >From the escaped line
+
+                From b@example.test Mon Feb  3 10:01:00 2025
+                Subject: two
+
+                second body
+                """);
+        List<Seen> seen = read(mbox);
+        assertThat(seen).extracting(Seen::name).containsExactly(mbox + "#1", mbox + "#2");
+        assertThat(seen.get(0).text()).startsWith("Subject: one\n").contains("From here on, not a separator")
+                .contains("\nFrom the escaped line\n").doesNotContain(">From");
+        assertThat(seen.get(1).text()).isEqualTo("Subject: two\n\nsecond body\n");
+    }
+
+    @Test
+    void aSingleMessageWithAnEnvelopeLineKeepsItsName(@TempDir Path dir) throws IOException {
+        Path eml = Files.writeString(dir.resolve("one.eml"), "From x@example.test Mon Feb  3 10:00:00 2025\nSubject: s\n\nb\n");
+        assertThat(read(eml)).containsExactly(new Seen(eml.toString(), "Subject: s\n\nb\n"));
+    }
+
+    @Test
+    void readsMaildirsButNotTheirTmp(@TempDir Path dir) throws IOException {
+        Path maildir = dir.resolve("Maildir");
+        for (String sub : new String[] {"cur", "new", "tmp"}) Files.createDirectories(maildir.resolve(sub));
+        Files.writeString(maildir.resolve("cur/1.host:2,S"), "Subject: cur\n\nx\n");
+        Files.writeString(maildir.resolve("new/2.host"), "Subject: new\n\nx\n");
+        Files.writeString(maildir.resolve("tmp/3.host"), "Subject: half-written\n\nx\n");
+        Files.writeString(maildir.resolve(".hidden"), "not mail");
+        assertThat(read(maildir)).extracting(Seen::text).containsExactly("Subject: cur\n\nx\n", "Subject: new\n\nx\n");
+    }
+
+    @Test
+    void readsTarGzArchivesEntryByEntry(@TempDir Path dir) throws IOException {
+        Path archive = dir.resolve("mail.tar.gz");
+        writeTarGz(archive, Map.of("spam/0001.eml", "Subject: a\n\nx\n", "spam/box.mbox",
+                "From a Mon Feb  3 10:00:00 2025\nSubject: m1\n\nx\n\nFrom b Mon Feb  3 10:00:00 2025\nSubject: m2\n\ny\n"));
+        assertThat(read(archive)).extracting(Seen::name).containsExactlyInAnyOrder(
+                archive + ":spam/0001.eml", archive + ":spam/box.mbox#1", archive + ":spam/box.mbox#2");
+    }
+
+    static void writeTarGz(Path archive, Map<String, String> entries) throws IOException {
+        try (OutputStream file = Files.newOutputStream(archive);
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(file))) {
+            for (var e : entries.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+                byte[] bytes = e.getValue().getBytes(StandardCharsets.UTF_8);
+                TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
+                entry.setSize(bytes.length);
+                tar.putArchiveEntry(entry);
+                tar.write(bytes);
+                tar.closeArchiveEntry();
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.postern.content;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ModelFileTest {
+
+    @Test
+    void aSavedModelLoadsBackAndSavesToTheSameBytes(@TempDir Path dir) throws IOException {
+        SpamClassifier trained = SampleMail.trained(20);
+        Path first = dir.resolve("model.bin");
+        trained.save(first);
+        SpamClassifier loaded = SpamClassifier.load(first);
+        Path second = dir.resolve("again.bin");
+        loaded.save(second);
+        assertThat(Files.readAllBytes(second)).isEqualTo(Files.readAllBytes(first));
+        assertThat(loaded.spamLearned()).isEqualTo(20);
+        assertThat(loaded.hamLearned()).isEqualTo(20);
+        assertThat(loaded.hashBits()).isEqualTo(TrainingSettings.defaults().hashBits());
+        MessageView spam = SampleMail.view(SampleMail.spam(99));
+        // Weights are stored as half-precision floats: the loaded model agrees closely, not bit for bit.
+        assertThat(loaded.spamProbability(spam)).isCloseTo(trained.spamProbability(spam), org.assertj.core.data.Offset.offset(0.01));
+        assertThat(loaded.spamProbability(spam)).isGreaterThan(0.9);
+    }
+
+    @Test
+    void theFileStartsWithMagicAndVersion() throws IOException {
+        byte[] bytes = bytesOf(SampleMail.trained(2));
+        assertThat(new String(bytes, 0, 8, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PSTNSPAM");
+        assertThat(ByteBuffer.wrap(bytes, 8, 4).getInt()).isEqualTo(ModelFile.FORMAT_VERSION);
+        assertThat(ByteBuffer.wrap(bytes, 12, 4).getInt()).isEqualTo(FeatureExtractor.FEATURE_SET);
+    }
+
+    @Test
+    void refusesAFileThatIsNoModel() {
+        assertThatThrownBy(() -> ModelFile.read(new ByteArrayInputStream("hello, world, not a model".getBytes())))
+                .isInstanceOf(ModelFile.ModelFormatException.class).hasMessageContaining("not a Postern spam model");
+    }
+
+    @Test
+    void refusesANewerFormatVersion() throws IOException {
+        byte[] bytes = bytesOf(SampleMail.trained(2));
+        ByteBuffer.wrap(bytes).putInt(8, ModelFile.FORMAT_VERSION + 1);
+        assertThatThrownBy(() -> ModelFile.read(new ByteArrayInputStream(bytes)))
+                .isInstanceOf(ModelFile.ModelFormatException.class)
+                .hasMessageContaining("format version 2 is newer than this Postern reads");
+    }
+
+    @Test
+    void refusesAnotherFeatureSet() throws IOException {
+        byte[] bytes = bytesOf(SampleMail.trained(2));
+        ByteBuffer.wrap(bytes).putInt(12, FeatureExtractor.FEATURE_SET + 7);
+        assertThatThrownBy(() -> ModelFile.read(new ByteArrayInputStream(bytes)))
+                .isInstanceOf(ModelFile.ModelFormatException.class).hasMessageContaining("retrain");
+    }
+
+    @Test
+    void refusesADamagedOrTruncatedFile() throws IOException {
+        byte[] bytes = bytesOf(SampleMail.trained(5));
+        byte[] damaged = bytes.clone();
+        damaged[damaged.length / 2] ^= 0x10;
+        assertThatThrownBy(() -> ModelFile.read(new ByteArrayInputStream(damaged)))
+                .isInstanceOf(ModelFile.ModelFormatException.class);
+        byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 3);
+        assertThatThrownBy(() -> ModelFile.read(new ByteArrayInputStream(truncated)))
+                .isInstanceOf(ModelFile.ModelFormatException.class).hasMessageContaining("truncated");
+    }
+
+    @Test
+    void theBundledModelLoads() {
+        SpamClassifier bundled = SpamClassifier.bundled();
+        assertThat(bundled.spamLearned()).isPositive();
+        assertThat(bundled.hamLearned()).isPositive();
+    }
+
+    private static byte[] bytesOf(SpamClassifier c) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ModelFile.write(c.model(), out);
+        return out.toByteArray();
+    }
+}

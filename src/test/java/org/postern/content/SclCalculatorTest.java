@@ -1,0 +1,128 @@
+package org.postern.content;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SclCalculatorTest {
+
+    private static final SclCalculator SCL = SclCalculator.standard();
+    private static final MessageView PLAIN = SampleMail.view("""
+            From: Alice <alice@fabrikam.test>
+            Subject: hello
+            Date: Mon, 3 Feb 2025 10:00:00 +0100
+            Message-ID: <1@fabrikam.test>
+
+            hello
+            """);
+
+    private static ContentVerdict p(double probability) {
+        return new ContentVerdict(probability, List.of());
+    }
+
+    @Test
+    void theClassifierAloneSpansNotSpamToHighConfidenceButNeverCertain() {
+        assertThat(SCL.calculate(p(0.001), PLAIN, SclInputs.none()).scl()).isZero();
+        assertThat(SCL.calculate(p(0.5), PLAIN, SclInputs.none()).scl()).isBetween(2, 4);
+        assertThat(SCL.calculate(p(0.95), PLAIN, SclInputs.none()).scl()).isBetween(5, 6);
+        assertThat(SCL.calculate(p(1.0), PLAIN, SclInputs.none()).scl()).isEqualTo(8);
+    }
+
+    @Test
+    void aConfidentClassifierAndAFailedDmarcAreCertain() {
+        SclResult r = SCL.calculate(p(1.0), PLAIN, SclInputs.builder().dmarc(AuthResult.FAIL).build());
+        assertThat(r.scl()).isEqualTo(9);
+        assertThat(r.reasonIds()).containsExactly("classifier.score", "auth.dmarc-fail");
+    }
+
+    @Test
+    void trustedMailIsMinusOneWhateverItSays() {
+        SclResult r = SCL.calculate(p(1.0), PLAIN, SclInputs.builder().trusted(true).dmarc(AuthResult.FAIL).build());
+        assertThat(r.scl()).isEqualTo(-1);
+        assertThat(r.reasonIds()).containsExactly("policy.trusted");
+    }
+
+    @Test
+    void blocklistWeightGrowsWithTheScore() {
+        double one = SCL.calculate(p(0.5), PLAIN, SclInputs.builder().blocklistScore(5).build()).score();
+        double two = SCL.calculate(p(0.5), PLAIN, SclInputs.builder().blocklistScore(10).build()).score();
+        assertThat(two).isGreaterThan(one).isGreaterThan(0);
+    }
+
+    @Test
+    void alignedAuthenticationWeighsTowardsHam() {
+        SclResult r = SCL.calculate(p(0.5), PLAIN, SclInputs.builder().dmarc(AuthResult.PASS).spf(AuthResult.PASS).build());
+        assertThat(r.score()).isNegative();
+        assertThat(r.reasonIds()).contains("auth.aligned-pass");
+    }
+
+    @Test
+    void heloChecksUseTheSessionFacts() throws Exception {
+        SclInputs literal = SclInputs.builder().helo("[192.0.2.1]").clientIp(InetAddress.getByName("198.51.100.7")).build();
+        assertThat(SCL.calculate(p(0.5), PLAIN, literal).reasonIds()).contains("header.helo-ip-mismatch");
+        SclInputs honest = SclInputs.builder().helo("[198.51.100.7]").clientIp(InetAddress.getByName("198.51.100.7")).build();
+        assertThat(SCL.calculate(p(0.5), PLAIN, honest).reasonIds()).containsExactly("classifier.score");
+        SclInputs bare = SclInputs.builder().helo("localhost").build();
+        assertThat(SCL.calculate(p(0.5), PLAIN, bare).reasonIds()).contains("header.helo-not-fqdn");
+        SclInputs ptr = SclInputs.builder().helo("mail.fabrikam.test").clientName("host7.cheap-hosting.example").build();
+        assertThat(SCL.calculate(p(0.5), PLAIN, ptr).reasonIds()).contains("header.helo-ptr-mismatch");
+    }
+
+    @Test
+    void datesAreCheckedAgainstTheReceptionTime() {
+        SclInputs later = SclInputs.builder().receivedAt(Instant.parse("2025-06-01T00:00:00Z")).build();
+        assertThat(SCL.calculate(p(0.5), PLAIN, later).reasonIds()).contains("header.date-long-ago");
+        SclInputs earlier = SclInputs.builder().receivedAt(Instant.parse("2025-01-01T00:00:00Z")).build();
+        assertThat(SCL.calculate(p(0.5), PLAIN, earlier).reasonIds()).contains("header.date-in-future");
+        SclInputs same = SclInputs.builder().receivedAt(Instant.parse("2025-02-03T09:05:00Z")).build();
+        assertThat(SCL.calculate(p(0.5), PLAIN, same).reasonIds()).containsExactly("classifier.score");
+    }
+
+    @Test
+    void displayNameOfATenantUserFromOutsideIsPhishing() {
+        MessageView v = SampleMail.view("From: \"Bob Boss\" <bob.boss@freemail.example>\nSubject: x\n\nx\n");
+        SclInputs in = SclInputs.builder().tenantDomains(Set.of("contoso.test")).tenantUserNames(Set.of("Bob Boss")).build();
+        assertThat(SCL.calculate(p(0.5), v, in).reasonIds()).contains("phish.display-name");
+        MessageView inside = SampleMail.view("From: \"Bob Boss\" <bob@contoso.test>\nSubject: x\n\nx\n");
+        assertThat(SCL.calculate(p(0.5), inside, in).reasonIds()).doesNotContain("phish.display-name");
+    }
+
+    @Test
+    void bulkCountsOnlyAtTheTenantsThreshold() {
+        MessageView list = SampleMail.view("""
+                From: list@lists.example
+                Subject: digest
+                Date: Mon, 3 Feb 2025 10:00:00 +0100
+                Message-ID: <d@lists.example>
+                List-Unsubscribe: <mailto:leave@lists.example>
+                Precedence: bulk
+
+                To unsubscribe, write to leave@lists.example.
+                """);
+        SclResult r = SCL.calculate(p(0.5), list, SclInputs.none());
+        assertThat(r.bcl()).isEqualTo(4);
+        assertThat(r.reasonIds()).doesNotContain("bulk.level");
+        assertThat(SCL.calculate(p(0.5), list, SclInputs.builder().bulkThreshold(4).build()).reasonIds()).contains("bulk.level");
+    }
+
+    @Test
+    void weightsMustNameEveryReasonAndNothingElse() {
+        Properties p = new Properties();
+        p.setProperty("classifier.limit", "10");
+        for (int i = 1; i <= 9; i++) p.setProperty("scl." + i, String.valueOf(i));
+        assertThatThrownBy(() -> SclWeights.parse(p)).hasMessageContaining("no weight for");
+        for (ContentReasonCode c : ContentReasonCode.values()) p.setProperty(c.id(), "1");
+        p.remove("classifier.score");
+        p.remove("policy.trusted");
+        assertThat(SclWeights.parse(p).sclFor(4.5)).isEqualTo(4);
+        p.setProperty("header.no-such-thing", "1");
+        assertThatThrownBy(() -> SclWeights.parse(p)).hasMessageContaining("unknown reason header.no-such-thing");
+    }
+}

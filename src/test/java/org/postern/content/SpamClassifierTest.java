@@ -1,0 +1,82 @@
+package org.postern.content;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SpamClassifierTest {
+
+    @Test
+    void anUntrainedClassifierIsUndecided() {
+        SpamClassifier c = SpamClassifier.untrained(TrainingSettings.defaults());
+        assertThat(c.classify(SampleMail.view(SampleMail.spam(1))).spamProbability()).isEqualTo(0.5);
+    }
+
+    @Test
+    void separatesWhatItWasTaughtAndSaysWhy() {
+        SpamClassifier c = SampleMail.trained(30);
+        ContentVerdict spam = c.classify(SampleMail.view(SampleMail.spam(101)));
+        ContentVerdict ham = c.classify(SampleMail.view(SampleMail.ham(101)));
+        assertThat(spam.spamProbability()).isGreaterThan(0.9);
+        assertThat(ham.spamProbability()).isLessThan(0.1);
+        assertThat(spam.reasons()).singleElement().satisfies(r -> {
+            assertThat(r.code()).isEqualTo(ContentReasonCode.CLASSIFIER);
+            assertThat(r.detail()).startsWith("p=0.9").contains("spam signs: ");
+        });
+        assertThat(ham.reasons().get(0).detail()).contains("ham signs: ");
+    }
+
+    @Test
+    void feedbackChangesTheVerdictAtOnce() {
+        SpamClassifier c = SampleMail.trained(30);
+        MessageView disguised = SampleMail.view(SampleMail.ham(7).replace("Alice", "Mallory"));
+        assertThat(c.classify(disguised).spamProbability()).isLessThan(0.5);
+        c.learn(disguised, true);
+        assertThat(c.classify(disguised).spamProbability()).isGreaterThanOrEqualTo(0.9);
+        c.learn(disguised, false);
+        assertThat(c.classify(disguised).spamProbability()).isLessThanOrEqualTo(0.1);
+        assertThat(c.spamLearned()).isEqualTo(31);
+        assertThat(c.hamLearned()).isEqualTo(31);
+    }
+
+    @Test
+    void classifiesWhileOthersReportFeedback() throws Exception {
+        SpamClassifier c = SampleMail.trained(20);
+        List<MessageView> views = new ArrayList<>();
+        for (int i = 0; i < 20; i++) views.add(SampleMail.view(i % 2 == 0 ? SampleMail.spam(i) : SampleMail.ham(i)));
+        AtomicBoolean failed = new AtomicBoolean();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int id = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                    for (int k = 0; k < 200; k++) {
+                        MessageView v = views.get((k + id) % views.size());
+                        if (id == 0) c.learn(v, (k + id) % 2 == 0);
+                        double p = c.classify(v).spamProbability();
+                        if (!(p >= 0 && p <= 1)) failed.set(true);
+                    }
+                } catch (Throwable e) {
+                    failed.set(true);
+                }
+            }));
+        }
+        start.countDown();
+        for (Thread t : threads) t.join();
+        assertThat(failed).isFalse();
+        assertThat(c.spamLearned() + c.hamLearned()).isEqualTo(40 + 200);
+    }
+
+    @Test
+    void trainingIsReproducible() {
+        MessageView probe = SampleMail.view(SampleMail.spam(55));
+        assertThat(SampleMail.trained(10).spamProbability(probe)).isEqualTo(SampleMail.trained(10).spamProbability(probe));
+    }
+}
