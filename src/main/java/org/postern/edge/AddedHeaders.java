@@ -1,5 +1,11 @@
 package org.postern.edge;
 
+import org.postern.auth.AuthenticationResultsHeader;
+import org.postern.policy.AuthenticationVerdict;
+import org.postern.policy.Disposition;
+import org.postern.policy.SpamConfidence;
+import java.util.Optional;
+
 import org.postern.policy.Evidence;
 
 import java.time.ZonedDateTime;
@@ -32,6 +38,23 @@ final class AddedHeaders {
         sb.append("\r\n\tby ").append(ourHost).append(" (Postern) with ").append(with).append(" id ").append(ref);
         if (recipients.size() == 1) sb.append("\r\n\tfor <").append(clean(recipients.get(0))).append(">");
         sb.append("; ").append(RFC5322.format(at)).append("\r\n");
+        return sb.toString();
+    }
+
+    /**
+     * Everything put on top of an accepted message, in order: our Authentication-Results, the Received line, the
+     * SCL, {@code X-Spam-Flag: YES} for junk (what Sieve scripts and mail clients understand) and the report.
+     */
+    static String forAccepted(Evidence e, String ourHost, String ref, String tenant, List<String> recipients, boolean smtpUtf8,
+                              boolean extended, ZonedDateTime at, Disposition disposition) {
+        StringBuilder sb = new StringBuilder();
+        AuthenticationVerdict.of(e).ifPresent(v -> sb.append(AuthenticationResultsHeader.render(ourHost,
+                e.authentication().orElseThrow(), v.effective(), v.compauth())));
+        sb.append(received(e, ourHost, ref, recipients, smtpUtf8, extended, at));
+        Optional<Integer> scl = SpamConfidence.of(e).map(SpamConfidence::scl);
+        scl.ifPresent(n -> sb.append("X-Postern-SCL: ").append(n).append("\r\n"));
+        if (disposition instanceof Disposition.Junk) sb.append("X-Spam-Flag: YES\r\n");
+        sb.append(report(ref, tenant, scl.map(String::valueOf).orElse("none"), disposition.verdict(), "none", "none"));
         return sb.toString();
     }
 

@@ -3,6 +3,7 @@ package org.postern.edge;
 import org.postern.config.OperatorConfig;
 import org.postern.config.Units;
 import org.postern.auth.SenderAuthenticator;
+import org.postern.content.ViewLimits;
 import org.postern.dns.DnsjavaResolver;
 import org.postern.quarantine.FileQuarantine;
 import org.postern.quarantine.QuarantineKeeper;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,7 +88,9 @@ public final class Gateway implements AutoCloseable {
             var quarantine = new FileQuarantine(Path.of(config.node().dataDir()));
             EdgeContext ctx = new EdgeContext(hostname, hostname, pipeline, tenants, spool, trace, counters, dns,
                     clock, new References(clock), new ReplyCatalogue(hostname), new SenderAuthenticator(dns, clock), quarantine,
-                    new DmarcResultRecorder(services.dmarcResults(), Duration.ofMillis(500)));
+                    new DmarcResultRecorder(services.dmarcResults(), Duration.ofMillis(500)),
+                    new ContentFilter(ContentFilter.classifier(config.content().map(OperatorConfig.Content::model)), hostname, clock),
+                    ViewLimits.defaults().withSpillDirectory(Files.createDirectories(Path.of(config.node().dataDir(), "tmp"))));
 
             Optional<ServerTls> tls = Optional.of(TlsContextFactory.create(tlsSettings(config), hostname));
             var listener = config.listeners().smtp();

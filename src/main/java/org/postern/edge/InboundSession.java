@@ -1,12 +1,12 @@
 package org.postern.edge;
 
-import org.postern.auth.AuthenticationResultsHeader;
 import org.postern.auth.SenderAuthenticator;
 import org.postern.auth.spf.SpfOutcome;
 import org.postern.auth.spf.SpfResult;
 import org.postern.policy.AuthenticationVerdict;
 import org.postern.policy.Decision;
 import org.postern.policy.Disposition;
+import org.postern.policy.SpamConfidence;
 import org.postern.policy.Evidence;
 import org.postern.policy.Phase;
 import org.postern.policy.Reason;
@@ -242,8 +242,8 @@ final class InboundSession implements SessionHandler {
             // The transaction ends with this reply (RFC 5321 §4.1.1.4): later refusals get the session's reference.
             if (tx == t) tx = null;
             try {
-                evidence = evidence.withClientName(clientName()).withAuthentication(ctx.authenticator().authenticate(
-                        t.authEnvelope, spfResult(t), pending.contentFile(), filter.fromFields(), filter.hasArcFields()));
+                evidence = EndOfData.gather(ctx, evidence.withClientName(clientName()), t.tenant, t.authEnvelope, spfResult(t),
+                        pending.contentFile(), filter.fromFields(), filter.hasArcFields());
             } catch (IOException e) {
                 return failSpool(e);
             }
@@ -264,7 +264,7 @@ final class InboundSession implements SessionHandler {
             boolean quarantined = accept.disposition() instanceof Disposition.Quarantine;
             Reply reply = ctx.replies().queued(t.ref);
             var traced = Traces.message(ctx, t.ref, evidence, t.tenant, t.mailFrom.address(), t.recipients,
-                    filter.messageId(), filter.subject(), size, chain, reply);
+                    filter.messageId(), filter.subject(), size, SpamConfidence.of(evidence).map(SpamConfidence::scl), chain, reply);
             if (quarantined) traced = traced.withStatus(TraceStatus.Quarantined);
             try {
                 ctx.trace().record(traced);
@@ -273,12 +273,9 @@ final class InboundSession implements SessionHandler {
                 pending.discard();
                 return ctx.replies().refusal(Decision.TempFail.because(Reason.of(ReasonCode.STORE_UNAVAILABLE, e.getMessage())), t.ref);
             }
-            var auth = AuthenticationVerdict.of(evidence).orElseThrow();
             var results = evidence.authentication().orElseThrow();
-            String headers = AuthenticationResultsHeader.render(ctx.hostname(), results, auth.effective(), auth.compauth())
-                    + AddedHeaders.received(evidence, ctx.hostname(), t.ref, t.recipients, t.mailFrom.smtpUtf8(),
-                    extended, ctx.clock().instant().atZone(ZoneOffset.UTC))
-                    + AddedHeaders.report(t.ref, t.tenant.id(), "none", accept.disposition().verdict(), "none", "none");
+            String headers = AddedHeaders.forAccepted(evidence, ctx.hostname(), t.ref, t.tenant.id(), t.recipients,
+                    t.mailFrom.smtpUtf8(), extended, ctx.clock().instant().atZone(ZoneOffset.UTC), accept.disposition());
             try {
                 if (quarantined) {
                     String reason = accept.primary().code().id() + ": " + accept.primary().evidence();

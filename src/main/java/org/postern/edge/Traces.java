@@ -20,9 +20,10 @@ final class Traces {
 
     static TraceRecord message(EdgeContext ctx, String ref, Evidence e, Tenant tenant, String mailFrom,
                                List<String> recipients, Optional<String> messageId, Optional<String> subject, long size,
-                               List<Verdict.Step> chain, Reply reply) {
+                               Optional<Integer> scl, List<Verdict.Step> chain, Reply reply) {
         return new TraceRecord(ref, Optional.of(tenant.id()), ctx.clock().instant(), e.clientIp().getHostAddress(), e.helo(), tls(e),
-                Optional.of(mailFrom), recipients, messageId, subject, size, OptionalInt.empty(), TraceStatus.Queued,
+                Optional.of(mailFrom), recipients, messageId, subject, size, scl.map(OptionalInt::of).orElse(OptionalInt.empty()),
+                TraceStatus.Queued,
                 "DATA", reply.toString(), entries(chain), ctx.node());
     }
 

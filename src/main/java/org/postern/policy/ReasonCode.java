@@ -26,7 +26,11 @@ public enum ReasonCode {
     DMARC_ARC_OVERRIDE("auth.dmarc-arc-override"),
     OWN_DOMAIN_SPOOFED("auth.own-domain-spoofed"),
     SPOOF_ALLOWED("auth.spoof-allowed"),
-    DNS_TEMPORARY_FAILURE("system.dns-temporary-failure");
+    DNS_TEMPORARY_FAILURE("system.dns-temporary-failure"),
+    SPAM_CONFIDENCE("content.scl"),
+    SPAM_REFUSED("content.spam-refused"),
+    SPAM_JUNKED("disposition.junk"),
+    SPAM_QUARANTINED("disposition.quarantine");
 
     private final String id;
 

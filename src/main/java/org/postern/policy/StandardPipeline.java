@@ -30,11 +30,13 @@ public final class StandardPipeline {
                         new AreRecipientsOfOneTenant(),
                         new IsRecipientKnown()),
                 // DATA: sender authentication first (own-domain spoofing before the owner's DMARC policy, as the
-                // more specific question), then the disposition.
+                // more specific question), then the spam confidence, then the disposition.
                 Phase.DATA, List.of(
                         new HowDidSenderAuthenticate(),
                         new IsOwnDomainSpoofed(),
                         new IsDmarcRejecting(),
+                        new WhatIsTheSpamConfidence(),
+                        new IsSpamRefusedInSession(),
                         new WhatToDoWithMessage())));
     }
 }

@@ -3,9 +3,9 @@ package org.postern.policy;
 import java.util.List;
 
 /**
- * DATA: the final disposition, once every stage before it let the message through. A failing DMARC check whose
- * owner asked for quarantine (and a tenant that honours it) quarantines; everything else is delivered. Content
- * verdicts (malware, SCL, rules) join here as they are built.
+ * DATA: the final disposition, once every stage before it let the message through: a failing DMARC check whose
+ * owner asked for quarantine (and a tenant that honours it) quarantines; otherwise the SCL decides by the tenant's
+ * thresholds (quarantine, junk into the junk folder, or deliver).
  */
 public final class WhatToDoWithMessage implements Stage {
 
@@ -17,6 +17,22 @@ public final class WhatToDoWithMessage implements Stage {
             return new Decision.Accept(new Disposition.Quarantine(), List.of(new Reason(ReasonCode.DMARC_QUARANTINE,
                     "header.from=" + auth.get().effective().headerFromDomain().orElse("(none)") + " failed DMARC; its owner asks for quarantine",
                     auth.get().setting())));
+        }
+        var spam = SpamConfidence.of(e);
+        if (spam.isPresent()) {
+            SpamConfidence c = spam.get();
+            String setting = c.policy().settingFor(c.action());
+            switch (c.action()) {
+                case QUARANTINE -> {
+                    return new Decision.Accept(new Disposition.Quarantine(), List.of(new Reason(ReasonCode.SPAM_QUARANTINED,
+                            "SCL " + c.scl() + " at or over quarantine-at " + c.policy().quarantineAt(), setting)));
+                }
+                case JUNK -> {
+                    return new Decision.Accept(new Disposition.Junk(), List.of(new Reason(ReasonCode.SPAM_JUNKED,
+                            "SCL " + c.scl() + " at or over junk-at " + c.policy().junkAt(), setting)));
+                }
+                case DELIVER, REJECT -> { }
+            }
         }
         return new Decision.Accept(new Disposition.Deliver(), List.of(new Reason(ReasonCode.ACCEPTED_FOR_DELIVERY,
                 "no filter objected", tenant.isEmpty() ? "" : "tenants." + tenant + ".delivery")));

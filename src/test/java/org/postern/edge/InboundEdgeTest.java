@@ -90,9 +90,10 @@ class InboundEdgeTest {
         String headers = delivered.substring(0, delivered.indexOf("\r\n\r\n"));
         assertThat(headers).contains("Received: from client.example.org (unknown [127.0.0.1])")
                 .contains("by " + RunningGateway.HOST + " (Postern) with ESMTP id " + ref)
-                .contains("X-Postern-Report: ref=" + ref + "; tenant=contoso; scl=none; verdict=deliver")
+                .contains("X-Postern-SCL: " + t.scl().orElseThrow() + "\r\n")
+                .contains("X-Postern-Report: ref=" + ref + "; tenant=contoso; scl=" + t.scl().orElseThrow() + "; verdict=")
                 .contains("Authentication-Results: elsewhere.example; spf=none")
-                .doesNotContain("X-Postern-SCL")
+                .doesNotContain("X-Postern-SCL: -1")
                 .doesNotContain("ref=FORGED")
                 .doesNotContain("mx.e2e.postern.test; spf=pass");
         assertThat(delivered).endsWith("\r\n\r\nHello Alice\r\n.a line that starts with a dot\r\n");

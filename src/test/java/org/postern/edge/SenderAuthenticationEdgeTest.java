@@ -145,11 +145,13 @@ class SenderAuthenticationEdgeTest {
     }
 
     @Test
-    void reportOnlyTenantReceivesTheMessageAndTheTraceSaysWhatDmarcAsked() throws Exception {
+    void reportOnlyTenantAcceptsTheMessageAndTheTraceSaysWhatDmarcAsked() throws Exception {
         TestSmtpClient.Reply reply = send("security@bank.example", "finn@tailspin.test", phish());
         assertThat(reply.code()).isEqualTo(250);
-        TraceRecord t = gw.awaitStatus(RunningGateway.ref(reply), TraceStatus.Delivered, Duration.ofSeconds(15));
+        // Not refused for DMARC; what the content filter makes of an obvious phish is its own matter (here: quarantine).
+        TraceRecord t = gw.trace(RunningGateway.ref(reply)).orElseThrow();
         assertThat(t.decisions()).anySatisfy(d -> assertThat(d.reason()).startsWith("auth.dmarc-report-only: header.from=bank.example"));
+        assertThat(t.decisions()).noneSatisfy(d -> assertThat(d.reason()).startsWith("auth.dmarc-reject"));
     }
 
     @Test

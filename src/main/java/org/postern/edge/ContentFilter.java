@@ -1,0 +1,86 @@
+package org.postern.edge;
+
+import org.postern.auth.SenderAuthentication;
+import org.postern.auth.dkim.DkimResult;
+import org.postern.content.AuthResult;
+import org.postern.content.MessageView;
+import org.postern.content.SclCalculator;
+import org.postern.content.SclInputs;
+import org.postern.content.SclResult;
+import org.postern.content.SpamClassifier;
+import org.postern.policy.Evidence;
+import org.postern.tenant.Tenant;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The node's content filter: one classifier (the bundled model, or {@code content.model}) and the SCL calculator,
+ * fed with what the session already knows about the sender, so heuristics and classifier speak in one number.
+ */
+final class ContentFilter {
+
+    private final SpamClassifier classifier;
+    private final SclCalculator scl = SclCalculator.standard();
+    private final String hostname;
+    private final Clock clock;
+
+    ContentFilter(SpamClassifier classifier, String hostname, Clock clock) {
+        this.classifier = classifier;
+        this.hostname = hostname;
+        this.clock = clock;
+    }
+
+    /** The configured model file when there is one, else the model shipped with Postern. */
+    static SpamClassifier classifier(Optional<String> modelFile) {
+        if (modelFile.isEmpty() || !Files.isRegularFile(Path.of(modelFile.get()))) return SpamClassifier.bundled();
+        try {
+            return SpamClassifier.load(Path.of(modelFile.get()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("content.model: cannot load " + modelFile.get() + ": " + e.getMessage(), e);
+        }
+    }
+
+    SclResult score(MessageView view, Evidence e, Tenant tenant) {
+        SclInputs.Builder in = SclInputs.builder()
+                .clientIp(e.clientIp())
+                .tenantDomains(tenant.domains())
+                .tenantAddresses(tenant.recipients().orElse(java.util.Set.of()))
+                .gateway(hostname, 0) // our own fields are added at delivery, never in the spooled copy
+                .receivedAt(clock.instant());
+        e.helo().ifPresent(in::helo);
+        e.clientName().ifPresent(in::clientName);
+        e.mailFrom().ifPresent(in::mailFrom);
+        e.authentication().ifPresent(a -> in.spf(spf(a)).dkim(dkim(a)).dmarc(dmarc(a)));
+        return scl.calculate(classifier.classify(view), view, in.build());
+    }
+
+    private static AuthResult spf(SenderAuthentication a) {
+        return AuthResult.valueOf(a.spf().result().name());
+    }
+
+    /** The best signature's result: one passing signature is what counts. */
+    private static AuthResult dkim(SenderAuthentication a) {
+        if (a.dkim().stream().anyMatch(DkimResult::isStrongPass)) return AuthResult.PASS;
+        return a.dkim().stream().map(r -> switch (r.result()) {
+            case FAIL -> AuthResult.FAIL;
+            case TEMPERROR -> AuthResult.TEMPERROR;
+            case PERMERROR -> AuthResult.PERMERROR;
+            default -> AuthResult.NEUTRAL;
+        }).findFirst().orElse(AuthResult.NONE);
+    }
+
+    private static AuthResult dmarc(SenderAuthentication a) {
+        return switch (a.dmarc().outcome()) {
+            case PASS -> AuthResult.PASS;
+            case FAIL -> AuthResult.FAIL;
+            case NONE -> AuthResult.NONE;
+            case TEMPERROR -> AuthResult.TEMPERROR;
+            case PERMERROR -> AuthResult.PERMERROR;
+        };
+    }
+}
