@@ -8,6 +8,7 @@ import org.postern.content.SclCalculator;
 import org.postern.content.SclInputs;
 import org.postern.content.SclResult;
 import org.postern.content.SpamClassifier;
+import org.postern.policy.AuthenticationVerdict;
 import org.postern.policy.Evidence;
 import org.postern.tenant.Tenant;
 
@@ -55,7 +56,9 @@ final class ContentFilter {
         e.helo().ifPresent(in::helo);
         e.clientName().ifPresent(in::clientName);
         e.mailFrom().ifPresent(in::mailFrom);
-        e.authentication().ifPresent(a -> in.spf(spf(a)).dkim(dkim(a)).dmarc(dmarc(a)));
+        // DMARC as the tenant sees it: a failure a trusted ARC sealer vouched for is no spam sign.
+        boolean rescued = AuthenticationVerdict.of(e).flatMap(AuthenticationVerdict::rescuedBy).isPresent();
+        e.authentication().ifPresent(a -> in.spf(spf(a)).dkim(dkim(a)).dmarc(rescued ? AuthResult.PASS : dmarc(a)));
         return scl.calculate(classifier.classify(view), view, in.build());
     }
 

@@ -191,8 +191,14 @@ class StoreUnavailableTest {
         String needleLf = "X-E2E-Marker: store-" + tag + "\n";
         try (Stream<Path> files = Files.walk(mail)) {
             long n = 0;
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                String text = Files.readString(f, StandardCharsets.ISO_8859_1);
+            // Only delivered files (new/); a file in tmp/ may be renamed away between listing and reading.
+            for (Path f : files.filter(p -> p.getParent().getFileName().toString().equals("new")).filter(Files::isRegularFile).toList()) {
+                String text;
+                try {
+                    text = Files.readString(f, StandardCharsets.ISO_8859_1);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    continue;
+                }
                 if (text.contains(needle) || text.contains(needleLf)) {
                     n++;
                 }
