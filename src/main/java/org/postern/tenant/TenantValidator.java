@@ -1,5 +1,6 @@
 package org.postern.tenant;
 
+import org.postern.malware.AntiMalwarePolicy;
 import org.postern.policy.Cidr;
 
 import java.util.HashMap;
@@ -78,6 +79,11 @@ final class TenantValidator {
         });
         d.antiSpoofing().ifPresent(a -> a.honorDmarc().ifPresent(v -> oneOf(t + "anti-spoofing.honor-dmarc", v, DMARC_HONOR)));
         d.outbound().ifPresent(o -> o.onLimit().ifPresent(v -> oneOf(t + "outbound.on-limit", v, ON_LIMIT)));
+        try {
+            AntiMalwarePolicy.from(d.antiMalware());
+        } catch (IllegalArgumentException e) {
+            throw new TenantValidationException(t + e.getMessage());
+        }
         return new Tenant(d.id(), domains, recipients, d.delivery(), d);
     }
 
