@@ -44,7 +44,7 @@ final class ConfigValidator {
 
     private static void malware(OperatorConfig.Malware m) {
         require(m != null, "malware section missing");
-        m.clamd().ifPresent(address -> require(address.matches("tcp://[^/:\\s]+:\\d{1,5}|unix:///\\S+"),
+        m.clamd().ifPresent(address -> require(address.matches("tcp://([^/:\\s]+|\\[[0-9a-fA-F:.]+]):\\d{1,5}|unix:///\\S+"),
                 "malware.clamd '" + address + "' must be tcp://host:port or unix:///path"));
         Units.duration(m.connectTimeout());
         Units.duration(m.scanTimeout());
