@@ -39,6 +39,27 @@ final class ConfigValidator {
         Units.duration(c.smtp().dataBlockTimeout());
         require(c.smtp().maxErrors() > 0, "smtp.max-errors must be positive");
         require(c.smtp().maxConnections() > 0, "smtp.max-connections must be positive");
+        malware(c.malware());
+    }
+
+    private static void malware(OperatorConfig.Malware m) {
+        require(m != null, "malware section missing");
+        m.clamd().ifPresent(address -> require(address.matches("tcp://([^/:\\s]+|\\[[0-9a-fA-F:.]+]):\\d{1,5}|unix:///\\S+"),
+                "malware.clamd '" + address + "' must be tcp://host:port or unix:///path"));
+        Units.duration(m.connectTimeout());
+        Units.duration(m.scanTimeout());
+        require(m.maxConnections() > 0, "malware.max-connections must be positive");
+        require(Units.bytes(m.streamMaxLength()) > 0, "malware.stream-max-length must be positive");
+        require(m.overStreamMaxLength() != null && (m.overStreamMaxLength().equals("pass") || m.overStreamMaxLength().equals("unscannable")),
+                "malware.over-stream-max-length must be pass or unscannable, not '" + m.overStreamMaxLength() + "'");
+        OperatorConfig.Archives a = m.archives();
+        require(a != null, "malware.archives missing");
+        require(a.maxDepth() > 0, "malware.archives.max-depth must be positive");
+        require(a.maxEntries() > 0, "malware.archives.max-entries must be positive");
+        require(Units.bytes(a.maxExpandedSize()) > 0, "malware.archives.max-expanded-size must be positive");
+        require(a.maxRatio() > 1, "malware.archives.max-ratio must be above 1");
+        long memory = Units.bytes(a.maxDecoderMemory());
+        require(memory >= 1024 * 1024 && memory <= Integer.MAX_VALUE, "malware.archives.max-decoder-memory must be between 1MB and 2GB");
     }
 
     private static void port(String key, int port) {

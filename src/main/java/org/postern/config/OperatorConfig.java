@@ -19,7 +19,7 @@ public record OperatorConfig(
         Dns dns,
         List<Dnsbl> dnsbl,
         Limits limits,
-        Optional<Malware> malware,
+        Malware malware,
         Optional<Content> content,
         Optional<Outbound> outbound,
         Operator operator,
@@ -49,7 +49,27 @@ public record OperatorConfig(
                          @JsonProperty("connections-per-ip") int connectionsPerIp,
                          @JsonProperty("messages-per-ip-per-minute") int messagesPerIpPerMinute) { }
 
-    public record Malware(String clamd) { }
+    /**
+     * Malware scanning (INTERFACES §2). The built-in checks always run; {@code clamd} adds ClamAV when set
+     * ({@code tcp://host:port} or {@code unix:///path}). Archive limits bound what the built-in walker expands.
+     */
+    public record Malware(Optional<String> clamd,
+                          @JsonProperty("fail-open") boolean failOpen,
+                          @JsonProperty("connect-timeout") String connectTimeout,
+                          @JsonProperty("scan-timeout") String scanTimeout,
+                          @JsonProperty("max-connections") int maxConnections,
+                          @JsonProperty("stream-max-length") String streamMaxLength,
+                          @JsonProperty("over-stream-max-length") String overStreamMaxLength,
+                          Archives archives) {
+        public Malware { clamd = clamd == null ? Optional.empty() : clamd.filter(s -> !s.isBlank()); }
+    }
+
+    /** How far the built-in checks open archives; past any limit the attachment is an archive bomb. */
+    public record Archives(@JsonProperty("max-depth") int maxDepth,
+                           @JsonProperty("max-entries") int maxEntries,
+                           @JsonProperty("max-expanded-size") String maxExpandedSize,
+                           @JsonProperty("max-ratio") int maxRatio,
+                           @JsonProperty("max-decoder-memory") String maxDecoderMemory) { }
 
     public record Content(String model) { }
 

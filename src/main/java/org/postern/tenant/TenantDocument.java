@@ -118,8 +118,18 @@ public record TenantDocument(
         }
     }
 
-    public record AntiMalware(@JsonProperty("blocked-file-types") List<String> blockedFileTypes) {
-        public AntiMalware { blockedFileTypes = blockedFileTypes == null ? List.of() : List.copyOf(blockedFileTypes); }
+    /** Validated by {@code org.postern.malware.AntiMalwarePolicy}; see the README for the keys. */
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record AntiMalware(@JsonProperty("blocked-file-types") List<String> blockedFileTypes,
+                              Optional<String> action,
+                              @JsonProperty("encrypted-archives") Optional<String> encryptedArchives,
+                              Optional<String> macros) {
+        public AntiMalware {
+            blockedFileTypes = blockedFileTypes == null ? List.of() : List.copyOf(blockedFileTypes);
+            action = action == null ? Optional.empty() : action;
+            encryptedArchives = encryptedArchives == null ? Optional.empty() : encryptedArchives;
+            macros = macros == null ? Optional.empty() : macros;
+        }
     }
 
     public record Quarantine(String retention) { }

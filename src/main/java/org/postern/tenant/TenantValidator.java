@@ -1,5 +1,6 @@
 package org.postern.tenant;
 
+import org.postern.malware.AntiMalwarePolicy;
 import org.postern.policy.Cidr;
 
 import java.util.HashMap;
@@ -97,6 +98,11 @@ final class TenantValidator {
             }
         });
         d.outbound().ifPresent(o -> o.onLimit().ifPresent(v -> oneOf(t + "outbound.on-limit", v, ON_LIMIT)));
+        try {
+            AntiMalwarePolicy.from(d.antiMalware());
+        } catch (IllegalArgumentException e) {
+            throw new TenantValidationException(t + e.getMessage());
+        }
         return new Tenant(d.id(), domains, recipients, d.delivery(), d);
     }
 

@@ -92,4 +92,46 @@ class ConfigLoaderTest {
         Files.writeString(f, "operator: { blocked-ips: [not-an-ip] }\n");
         assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("operator.blocked-ips");
     }
+
+    @Test
+    void malwareDefaultsFailClosedWithBuiltinChecksOnly() {
+        OperatorConfig.Malware m = ConfigLoader.defaults().malware();
+        assertThat(m.clamd()).isEmpty();
+        assertThat(m.failOpen()).isFalse();
+        assertThat(m.overStreamMaxLength()).isEqualTo("pass");
+        assertThat(Units.bytes(m.streamMaxLength())).isEqualTo(25L * 1024 * 1024);
+        assertThat(m.archives().maxDepth()).isEqualTo(5);
+    }
+
+    @Test
+    void malwareKeysLoadAndMergeOverTheDefaults() throws Exception {
+        Path f = dir.resolve("malware.yaml");
+        Files.writeString(f, """
+                malware:
+                  clamd: "unix:///run/clamav/clamd.ctl"
+                  fail-open: true
+                  scan-timeout: 10s
+                  archives: { max-ratio: 500 }
+                """);
+        OperatorConfig.Malware m = ConfigLoader.load(f).malware();
+        assertThat(m.clamd()).contains("unix:///run/clamav/clamd.ctl");
+        assertThat(m.failOpen()).isTrue();
+        assertThat(Units.duration(m.scanTimeout())).isEqualTo(Duration.ofSeconds(10));
+        assertThat(m.archives().maxRatio()).isEqualTo(500);
+        assertThat(m.archives().maxEntries()).isEqualTo(10_000);
+        assertThat(Units.duration(m.connectTimeout())).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void malwareMistakesAreRefusedNamingTheKey() throws Exception {
+        Path f = dir.resolve("bad-malware.yaml");
+        Files.writeString(f, "malware: { clamd: \"127.0.0.1:3310\" }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("malware.clamd");
+        Files.writeString(f, "malware: { fail-closed: true }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).isInstanceOf(ConfigException.class).hasMessageContaining("fail-closed");
+        Files.writeString(f, "malware: { over-stream-max-length: reject }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("malware.over-stream-max-length");
+        Files.writeString(f, "malware: { archives: { max-depth: 0 } }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("malware.archives.max-depth");
+    }
 }

@@ -108,4 +108,36 @@ class TenantDocumentsTest {
                 - { id: b, domains: [SHARED.test], delivery: "maildir:/y" }
                 """)).hasMessageContaining("shared.test");
     }
+
+    @Test
+    void antiMalwareKeysAreValidated() {
+        Tenant t = TenantDocuments.parse("""
+                id: contoso
+                domains: [contoso.test]
+                delivery: maildir:/tmp/x
+                anti-malware: { blocked-file-types: [exe, iso], action: quarantine, encrypted-archives: allow, macros: block }
+                """).get(0);
+        assertThat(t.document().antiMalware().get().action()).contains("quarantine");
+        assertThat(TenantDocuments.fromJson(TenantDocuments.toJson(t.document()))).isEqualTo(t);
+        assertThatThrownBy(() -> TenantDocuments.parse("""
+                id: contoso
+                domains: [contoso.test]
+                delivery: maildir:/tmp/x
+                anti-malware: { blocked-file-types: [exe, executable] }
+                """)).isInstanceOf(TenantValidationException.class)
+                .hasMessageContaining("tenant 'contoso'").hasMessageContaining("anti-malware.blocked-file-types")
+                .hasMessageContaining("executable");
+        assertThatThrownBy(() -> TenantDocuments.parse("""
+                id: contoso
+                domains: [contoso.test]
+                delivery: maildir:/tmp/x
+                anti-malware: { action: deliver }
+                """)).hasMessageContaining("anti-malware.action");
+        assertThatThrownBy(() -> TenantDocuments.parse("""
+                id: contoso
+                domains: [contoso.test]
+                delivery: maildir:/tmp/x
+                anti-malware: { macro: block }
+                """)).hasMessageContaining("macro");
+    }
 }
