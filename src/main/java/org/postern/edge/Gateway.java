@@ -5,6 +5,7 @@ import org.postern.config.Units;
 import org.postern.auth.SenderAuthenticator;
 import org.postern.content.ViewLimits;
 import org.postern.dns.DnsjavaResolver;
+import org.postern.malware.MalwareScanner;
 import org.postern.quarantine.FileQuarantine;
 import org.postern.quarantine.QuarantineKeeper;
 import org.postern.policy.LocalClientCounters;
@@ -50,11 +51,13 @@ public final class Gateway implements AutoCloseable {
     private final TenantDirectory tenants;
     private final QuarantineKeeper quarantineKeeper;
     private final DmarcResultRecorder dmarcResults;
+    private final MalwareScanner malware;
     private boolean closed;
 
-    private Gateway(OperatorConfig config, NodeServices services, FileSpool spool, SmtpServer smtp, TenantDirectory tenants,
+    private Gateway(OperatorConfig config, NodeServices services, FileSpool spool, SmtpServer smtp, TenantDirectory tenants, MalwareScanner malware,
                     QuarantineKeeper quarantineKeeper, DmarcResultRecorder dmarcResults) {
         this.quarantineKeeper = quarantineKeeper;
+        this.malware = malware;
         this.dmarcResults = dmarcResults;
         this.config = config;
         this.services = services;
@@ -71,6 +74,7 @@ public final class Gateway implements AutoCloseable {
         String hostname = config.node().hostname();
         NodeServices services = NodeServices.open(config);
         FileSpool spool = null;
+        MalwareScanner malware = null;
         try {
             TraceStore trace = services.trace();
             TenantDirectory tenants = new TenantDirectory(services.catalog(), clock, Duration.ofSeconds(1));
@@ -90,7 +94,8 @@ public final class Gateway implements AutoCloseable {
                     clock, new References(clock), new ReplyCatalogue(hostname), new SenderAuthenticator(dns, clock), quarantine,
                     new DmarcResultRecorder(services.dmarcResults(), Duration.ofMillis(500)),
                     new ContentFilter(ContentFilter.classifier(config.content().map(OperatorConfig.Content::model)), hostname, clock),
-                    ViewLimits.defaults().withSpillDirectory(Files.createDirectories(Path.of(config.node().dataDir(), "tmp"))));
+                    ViewLimits.defaults().withSpillDirectory(Files.createDirectories(Path.of(config.node().dataDir(), "tmp"))),
+                    malware = MalwareScanner.fromConfig(config));
 
             Optional<ServerTls> tls = Optional.of(TlsContextFactory.create(tlsSettings(config), hostname));
             var listener = config.listeners().smtp();
@@ -99,20 +104,23 @@ public final class Gateway implements AutoCloseable {
             smtp.start();
             log.info("Postern {} ready: SMTP {}:{}, store {}, data {}", hostname, listener.address(), smtp.port(),
                     config.store().url().replaceAll("password=[^&;]*", "password=***"), config.node().dataDir());
-            return new Gateway(config, services, spool, smtp, tenants,
+            return new Gateway(config, services, spool, smtp, tenants, malware,
                     QuarantineKeeper.start(quarantine, spool, trace,
                             tenant -> QuarantineKeeper.retention(tenants.byId(tenant).flatMap(t -> t.document().quarantine())
                                     .map(TenantDocument.Quarantine::retention)), clock, Duration.ofSeconds(1)), ctx.dmarcResults());
         } catch (org.postern.smtp.TlsConfigurationException e) {
             if (spool != null) spool.close();
+            if (malware != null) malware.close();
             services.close();
             throw new org.postern.config.ConfigException("tls: " + e.getMessage(), e);
         } catch (IOException e) {
             if (spool != null) spool.close();
+            if (malware != null) malware.close();
             services.close();
             throw new UncheckedIOException("cannot start: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (spool != null) spool.close();
+            if (malware != null) malware.close();
             services.close();
             throw e;
         }
@@ -163,6 +171,7 @@ public final class Gateway implements AutoCloseable {
         smtp.close();
         quarantineKeeper.close();
         dmarcResults.close();
+        malware.close();
         spool.close();
         services.close();
         log.info("Postern {} stopped", hostname());

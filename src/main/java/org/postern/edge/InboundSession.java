@@ -265,7 +265,7 @@ final class InboundSession implements SessionHandler {
             Reply reply = ctx.replies().queued(t.ref);
             var traced = Traces.message(ctx, t.ref, evidence, t.tenant, t.mailFrom.address(), t.recipients,
                     filter.messageId(), filter.subject(), size, SpamConfidence.of(evidence).map(SpamConfidence::scl), chain, reply);
-            if (quarantined) traced = traced.withStatus(TraceStatus.Quarantined);
+            if (quarantined) traced = traced.withStatus(Traces.statusOf(accept, TraceStatus.Quarantined));
             try {
                 ctx.trace().record(traced);
             } catch (StoreUnavailableException e) {

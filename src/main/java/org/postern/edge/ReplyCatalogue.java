@@ -32,9 +32,11 @@ public final class ReplyCatalogue {
             case DMARC_REJECT -> Reply.of(550, "5.7.26", "Unauthenticated email is not accepted due to the sending domain's DMARC policy" + tail);
             case OWN_DOMAIN_SPOOFED -> Reply.of(550, "5.7.1", "Sender spoofs a domain of the recipient's organization without SPF or DKIM authentication" + tail);
             case DNS_TEMPORARY_FAILURE -> Reply.of(451, "4.4.3", "Temporary DNS failure while authenticating the sender, try again later" + tail);
+            case MALWARE_DETECTED -> Reply.of(550, "5.7.1", "Message refused: malware detected: " + reason.evidence().split(" \\(", 2)[0] + tail);
+            case MALWARE_SCAN_UNAVAILABLE -> Reply.of(451, "4.3.0", "Message could not be scanned for malware, try again later" + tail);
             case SPAM_REFUSED -> Reply.of(550, "5.7.1", "Message refused as spam (" + reason.evidence() + ")" + tail);
             case TENANT_ATTRIBUTED, ACCEPTED_FOR_DELIVERY, SENDER_AUTHENTICATION, DMARC_QUARANTINE, DMARC_REPORT_ONLY,
-                 SPAM_CONFIDENCE, SPAM_JUNKED, SPAM_QUARANTINED,
+                 SPAM_CONFIDENCE, SPAM_JUNKED, SPAM_QUARANTINED, MALWARE_NOT_SCANNED,
                  DMARC_ARC_OVERRIDE, SPOOF_ALLOWED -> throw new IllegalArgumentException("not a refusal: " + reason.code());
         };
     }

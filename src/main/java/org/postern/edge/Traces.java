@@ -1,5 +1,8 @@
 package org.postern.edge;
 
+import org.postern.policy.Decision;
+import org.postern.policy.ReasonCode;
+
 import org.postern.policy.Evidence;
 import org.postern.policy.Verdict;
 import org.postern.smtp.Reply;
@@ -31,7 +34,12 @@ final class Traces {
                                List<String> recipients, Verdict v, Reply reply) {
         return new TraceRecord(ref, tenant.map(Tenant::id), ctx.clock().instant(), e.clientIp().getHostAddress(), e.helo(),
                 tls(e), mailFrom, recipients, Optional.empty(), Optional.empty(), 0, OptionalInt.empty(),
-                TraceStatus.Rejected, v.phase().name(), reply.toString(), entries(v.chain()), ctx.node());
+                statusOf(v.decision(), TraceStatus.Rejected), v.phase().name(), reply.toString(), entries(v.chain()), ctx.node());
+    }
+
+    /** Malware has its own status, whether refused or held, so an admin finds it with one filter. */
+    static TraceStatus statusOf(Decision decision, TraceStatus otherwise) {
+        return decision.primary().code() == ReasonCode.MALWARE_DETECTED ? TraceStatus.Malware : otherwise;
     }
 
     /** A refusal the SMTP layer made itself: the command and the reply are the whole chain. */

@@ -2,6 +2,7 @@ package org.postern.policy;
 
 import org.postern.auth.SenderAuthentication;
 import org.postern.content.SclResult;
+import org.postern.malware.MalwareVerdict;
 import org.postern.tenant.Tenant;
 
 import java.net.InetAddress;
@@ -17,12 +18,13 @@ import java.util.Optional;
  * @param recipient           the recipient being judged, during RCPT only
  * @param authentication      what SPF, DKIM, DMARC and ARC found, at the end of DATA
  * @param content             the content filter's SCL and reasons, at the end of DATA
+ * @param malware             the malware scan's verdict, at the end of DATA
  */
 public record Evidence(InetAddress clientIp, Optional<String> clientName, String listener,
                        Optional<String> helo, Optional<TlsFacts> tls, Optional<String> authUser,
                        Optional<String> mailFrom, Optional<Tenant> transactionTenant, int acceptedRecipients,
                        Optional<RecipientCandidate> recipient, Optional<SenderAuthentication> authentication,
-                       Optional<SclResult> content) {
+                       Optional<SclResult> content, Optional<MalwareVerdict> malware) {
 
     /** TLS facts; certificate names only from a certificate whose chain was verified. */
     public record TlsFacts(String protocol, String cipher, Optional<String> certificateSubject,
@@ -39,50 +41,55 @@ public record Evidence(InetAddress clientIp, Optional<String> clientName, String
 
     public static Evidence connected(InetAddress clientIp, Optional<String> clientName, String listener) {
         return new Evidence(clientIp, clientName, listener, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public Evidence withClientName(Optional<String> name) {
-        return new Evidence(clientIp, name, listener, helo, tls, authUser, mailFrom, transactionTenant, acceptedRecipients, recipient, authentication, content);
+        return new Evidence(clientIp, name, listener, helo, tls, authUser, mailFrom, transactionTenant, acceptedRecipients, recipient, authentication, content, malware);
     }
 
     public Evidence withHelo(String name) {
-        return new Evidence(clientIp, clientName, listener, Optional.of(name), tls, authUser, mailFrom, transactionTenant, acceptedRecipients, recipient, authentication, content);
+        return new Evidence(clientIp, clientName, listener, Optional.of(name), tls, authUser, mailFrom, transactionTenant, acceptedRecipients, recipient, authentication, content, malware);
     }
 
     public Evidence withTls(TlsFacts facts) {
-        return new Evidence(clientIp, clientName, listener, helo, Optional.of(facts), authUser, mailFrom, transactionTenant, acceptedRecipients, recipient, authentication, content);
+        return new Evidence(clientIp, clientName, listener, helo, Optional.of(facts), authUser, mailFrom, transactionTenant, acceptedRecipients, recipient, authentication, content, malware);
     }
 
     public Evidence withAuthUser(String user) {
-        return new Evidence(clientIp, clientName, listener, helo, tls, Optional.of(user), mailFrom, transactionTenant, acceptedRecipients, recipient, authentication, content);
+        return new Evidence(clientIp, clientName, listener, helo, tls, Optional.of(user), mailFrom, transactionTenant, acceptedRecipients, recipient, authentication, content, malware);
     }
 
     /** A new transaction: sender known, no tenant and no recipients yet. */
     public Evidence withMailFrom(String reversePath) {
-        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, Optional.of(reversePath), Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty());
+        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, Optional.of(reversePath), Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public Evidence judging(RecipientCandidate candidate) {
-        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, mailFrom, transactionTenant, acceptedRecipients, Optional.of(candidate), authentication, content);
+        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, mailFrom, transactionTenant, acceptedRecipients, Optional.of(candidate), authentication, content, malware);
     }
 
     /** The judged recipient was accepted: it joins the transaction (and fixes its tenant). */
     public Evidence recipientAccepted(Tenant tenant) {
-        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, mailFrom, Optional.of(tenant), acceptedRecipients + 1, Optional.empty(), authentication, content);
+        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, mailFrom, Optional.of(tenant), acceptedRecipients + 1, Optional.empty(), authentication, content, malware);
     }
 
     public Evidence withoutTransaction() {
-        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty());
+        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The message's sender authentication results, known once its content is on disk. */
     public Evidence withAuthentication(SenderAuthentication results) {
-        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, mailFrom, transactionTenant, acceptedRecipients, recipient, Optional.of(results), content);
+        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, mailFrom, transactionTenant, acceptedRecipients, recipient, Optional.of(results), content, malware);
     }
 
     /** The content filter's verdict on the message. */
     public Evidence withContent(SclResult verdict) {
-        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, mailFrom, transactionTenant, acceptedRecipients, recipient, authentication, Optional.of(verdict));
+        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, mailFrom, transactionTenant, acceptedRecipients, recipient, authentication, Optional.of(verdict), malware);
+    }
+
+    /** The malware scan's verdict on the message. */
+    public Evidence withMalware(MalwareVerdict verdict) {
+        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, mailFrom, transactionTenant, acceptedRecipients, recipient, authentication, content, Optional.of(verdict));
     }
 }

@@ -30,7 +30,10 @@ public enum ReasonCode {
     SPAM_CONFIDENCE("content.scl"),
     SPAM_REFUSED("content.spam-refused"),
     SPAM_JUNKED("disposition.junk"),
-    SPAM_QUARANTINED("disposition.quarantine");
+    SPAM_QUARANTINED("disposition.quarantine"),
+    MALWARE_DETECTED("malware.detected"),
+    MALWARE_SCAN_UNAVAILABLE("malware.scan-unavailable"),
+    MALWARE_NOT_SCANNED("malware.fail-open");
 
     private final String id;
 

@@ -29,10 +29,12 @@ public final class StandardPipeline {
                         new WhichTenantOwnsRecipient(),
                         new AreRecipientsOfOneTenant(),
                         new IsRecipientKnown()),
-                // DATA: sender authentication first (own-domain spoofing before the owner's DMARC policy, as the
-                // more specific question), then the spam confidence, then the disposition.
+                // DATA: what authentication found (recorded first, so every outcome shows it), malware (never
+                // delivered, whatever else holds), own-domain spoofing before the owner's DMARC policy (the more
+                // specific question), then the spam confidence, then the disposition.
                 Phase.DATA, List.of(
                         new HowDidSenderAuthenticate(),
+                        new IsMalwareDetected(),
                         new IsOwnDomainSpoofed(),
                         new IsDmarcRejecting(),
                         new WhatIsTheSpamConfidence(),

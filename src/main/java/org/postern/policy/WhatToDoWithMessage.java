@@ -3,7 +3,8 @@ package org.postern.policy;
 import java.util.List;
 
 /**
- * DATA: the final disposition, once every stage before it let the message through: a failing DMARC check whose
+ * DATA: the final disposition, once every stage before it let the message through: malware the tenant holds for
+ * an administrator is quarantined; a failing DMARC check whose
  * owner asked for quarantine (and a tenant that honours it) quarantines; otherwise the SCL decides by the tenant's
  * thresholds (quarantine, junk into the junk folder, or deliver).
  */
@@ -12,6 +13,10 @@ public final class WhatToDoWithMessage implements Stage {
     @Override
     public Decision decide(Evidence e) {
         String tenant = e.transactionTenant().map(t -> t.id()).orElse("");
+        var malware = IsMalwareDetected.quarantined(e);
+        if (malware.isPresent()) {
+            return new Decision.Accept(new Disposition.Quarantine(), List.of(malware.get()));
+        }
         var auth = AuthenticationVerdict.of(e);
         if (auth.isPresent() && auth.get().action() == AuthenticationVerdict.DmarcAction.QUARANTINE) {
             return new Decision.Accept(new Disposition.Quarantine(), List.of(new Reason(ReasonCode.DMARC_QUARANTINE,
