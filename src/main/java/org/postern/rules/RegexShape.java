@@ -1,0 +1,405 @@
+package org.postern.rules;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What Postern needs to know about a tenant's regular expression before RE2/J compiles it: how large its program
+ * will be, and which literal strings any match must contain.
+ *
+ * <p>Why our own look at the pattern: RE2/J guarantees linear-time matching, but it expands counted repetitions
+ * when it compiles, with no limit of its own — {@code ((a{100}){100}){100}} becomes a million instructions and
+ * takes a second and tens of MB to compile; one more level exhausts the heap. So the size is estimated here, from
+ * the pattern's structure, and a large pattern is refused before RE2/J sees it. The estimate follows RE2's
+ * simplification (a repetition {@code x{n,m}} costs m copies of x) and errs on the large side.
+ *
+ * <p>The required literals are a prefilter (as RE2's own and code search's): RE2/J's matcher simulates an NFA at
+ * about 0.1 µs per character, so a subject regex costs several microseconds, while checking that the subject
+ * contains "transfer" costs nanoseconds. The literals are lower-case ASCII and are looked for in
+ * {@link #fold folded} text; a pattern whose shape yields no reliable literal gets no prefilter. Soundness: a
+ * literal is only collected where every match must contain it, so the prefilter can only skip patterns that
+ * cannot match (a differential test checks it against RE2/J).
+ *
+ * <p>The grammar read is RE2's Perl syntax. Patterns RE2/J refuses may be read loosely here: they are refused by
+ * RE2/J right after, before anything is expanded.
+ */
+final class RegexShape {
+
+    /** Most strings kept in one alternative set; more and the set stops being a useful prefilter. */
+    private static final int MAX_SET = 16;
+    /** Saturation for the size arithmetic: far above any limit, far below overflow. */
+    private static final long HUGE = 1L << 40;
+
+    private final String re;
+    private int pos;
+
+    private RegexShape(String re) {
+        this.re = re;
+    }
+
+    /** The structure of a pattern as far as size and literals go. */
+    record Shape(long size, List<String> requiredLiterals) { }
+
+    static Shape of(String pattern) {
+        RegexShape p = new RegexShape(pattern);
+        Info info = p.alternation();
+        while (p.pos < p.re.length()) { // a stray ')': RE2/J refuses it; read on for the size
+            p.pos++;
+            info = Info.concat(List.of(info, p.alternation()));
+        }
+        Set<String> any = info.anyOf();
+        return new Shape(info.size, any == null ? List.of() : List.copyOf(any));
+    }
+
+    /**
+     * The case fold the prefilter compares in: ASCII letters lower-cased, and the two non-ASCII characters whose
+     * RE2 case-fold orbit holds an ASCII letter (U+017F long s, U+212A Kelvin sign) mapped to it. Other characters
+     * stay as they are: the literals are ASCII, so they can only match folded ASCII. Keeps length and positions.
+     */
+    static String fold(String text) {
+        char[] out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            char f = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c == '\u017f' ? 's' : c == '\u212a' ? 'k' : c;
+            if (f != c) {
+                if (out == null) out = text.toCharArray();
+                out[i] = f;
+            }
+        }
+        return out == null ? text : new String(out);
+    }
+
+    // ---- grammar: alternation := concat ('|' concat)* ; concat := (atom quantifier*)* ----
+
+    private Info alternation() {
+        List<Info> branches = new ArrayList<>();
+        branches.add(concat());
+        while (pos < re.length() && re.charAt(pos) == '|') {
+            pos++;
+            branches.add(concat());
+        }
+        return branches.size() == 1 ? branches.get(0) : Info.alternate(branches);
+    }
+
+    private Info concat() {
+        List<Info> parts = new ArrayList<>();
+        Info last = null;
+        while (pos < re.length()) {
+            char c = re.charAt(pos);
+            if (c == '|' || c == ')') break;
+            Info quantified = last == null ? null : quantifier(last);
+            if (quantified != null) {
+                last = quantified;
+                continue;
+            }
+            // RE2 pushes nothing for a flags group "(?i)" or an empty \Q\E: a quantifier after one applies
+            // to what came before it ("x(?i)*" is "x*").
+            if (skipFlagsGroup()) continue;
+            if (re.startsWith("\\Q", pos)) {
+                // A quantifier after \Q..\E applies to its last character only, as RE2 reads it.
+                List<Info> quoted = quoted();
+                if (quoted.isEmpty()) continue;
+                if (last != null) parts.add(last);
+                parts.addAll(quoted.subList(0, quoted.size() - 1));
+                last = quoted.get(quoted.size() - 1);
+                continue;
+            }
+            if (last != null) parts.add(last);
+            last = atom();
+        }
+        if (last != null) parts.add(last);
+        return Info.concat(parts);
+    }
+
+    /** Moves past "(?flags)" (letters and '-' only, no ':'), which matches nothing; false when not at one. */
+    private boolean skipFlagsGroup() {
+        if (!re.startsWith("(?", pos)) return false;
+        int i = pos + 2;
+        while (i < re.length() && (Character.isLetter(re.charAt(i)) || re.charAt(i) == '-')) i++;
+        if (i >= re.length() || re.charAt(i) != ')' || re.startsWith("(?P", pos)) return false;
+        pos = i + 1;
+        return true;
+    }
+
+    /** The characters of \Q...\E (up to \E or the end), each a literal. */
+    private List<Info> quoted() {
+        pos += 2;
+        int end = re.indexOf("\\E", pos);
+        String text = re.substring(pos, end < 0 ? re.length() : end);
+        pos = end < 0 ? re.length() : end + 2;
+        List<Info> literals = new ArrayList<>();
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            literals.add(Info.literal(cp));
+        }
+        return literals;
+    }
+
+    /** Applies a quantifier at {@code pos} to {@code atom}; null when there is none ({@code {} that is no count is a literal). */
+    private Info quantifier(Info atom) {
+        char c = re.charAt(pos);
+        int min;
+        int max; // -1: unbounded
+        if (c == '*' || c == '+' || c == '?') {
+            pos++;
+            min = c == '+' ? 1 : 0;
+            max = c == '?' ? 1 : -1;
+        } else if (c == '{') {
+            int[] counts = counts();
+            if (counts == null) return null;
+            min = counts[0];
+            max = counts[1];
+        } else {
+            return null;
+        }
+        if (pos < re.length() && re.charAt(pos) == '?') pos++; // non-greedy: same program
+        return Info.repeat(atom, min, max);
+    }
+
+    /** {n}, {n,} or {n,m} at {@code pos}, consumed; null (nothing consumed) when the brace is a literal. */
+    private int[] counts() {
+        int i = pos + 1;
+        int start = i;
+        while (i < re.length() && Character.isDigit(re.charAt(i))) i++;
+        if (i == start || i - start > 7) return null;
+        int min = Integer.parseInt(re, start, i, 10);
+        int max = min;
+        if (i < re.length() && re.charAt(i) == ',') {
+            i++;
+            int s2 = i;
+            while (i < re.length() && Character.isDigit(re.charAt(i))) i++;
+            if (i - s2 > 7) return null;
+            max = i == s2 ? -1 : Integer.parseInt(re, s2, i, 10);
+        }
+        if (i >= re.length() || re.charAt(i) != '}') return null;
+        pos = i + 1;
+        return new int[] {min, max};
+    }
+
+    private Info atom() {
+        char c = re.charAt(pos);
+        switch (c) {
+            case '(' -> {
+                return group();
+            }
+            case '[' -> {
+                skipClass();
+                return Info.OPAQUE;
+            }
+            case '.' -> {
+                pos++;
+                return Info.OPAQUE;
+            }
+            case '^', '$' -> {
+                pos++;
+                return Info.EMPTY;
+            }
+            case '\\' -> {
+                return escape();
+            }
+            default -> {
+                int cp = re.codePointAt(pos);
+                pos += Character.charCount(cp);
+                return Info.literal(cp);
+            }
+        }
+    }
+
+    private Info group() {
+        pos++; // (
+        if (re.startsWith("?P<", pos) || re.startsWith("?<", pos)) {
+            int close = re.indexOf('>', pos);
+            pos = close < 0 ? re.length() : close + 1;
+        } else if (pos < re.length() && re.charAt(pos) == '?') {
+            pos++;
+            while (pos < re.length() && re.charAt(pos) != ':' && re.charAt(pos) != ')') pos++;
+            if (pos < re.length() && re.charAt(pos) == ')') { // (?flags): sets flags, matches nothing
+                pos++;
+                return Info.EMPTY;
+            }
+            pos++; // ':'
+        }
+        Info inner = alternation();
+        if (pos < re.length()) pos++; // ')'
+        return Info.group(inner);
+    }
+
+    private Info escape() {
+        pos++; // backslash
+        if (pos >= re.length()) return Info.OPAQUE;
+        char c = re.charAt(pos++);
+        switch (c) {
+            case 'p', 'P', 'x' -> {
+                if (pos < re.length() && re.charAt(pos) == '{') {
+                    int close = re.indexOf('}', pos);
+                    pos = close < 0 ? re.length() : close + 1;
+                } else if (c == 'x') {
+                    pos = Math.min(re.length(), pos + 2);
+                } else {
+                    pos = Math.min(re.length(), pos + 1);
+                }
+                return Info.OPAQUE;
+            }
+            case 'b', 'B', 'A', 'z' -> {
+                return Info.EMPTY;
+            }
+            default -> {
+                // Escaped ASCII punctuation is itself; letters and digits are classes, controls or octal codes.
+                boolean punctuation = c < 128 && !Character.isLetterOrDigit(c);
+                return punctuation ? Info.literal(c) : Info.OPAQUE;
+            }
+        }
+    }
+
+    /** Moves past a character class; RE2 reads ']' right after '[' or '[^' as a member, and [:name:] as one. */
+    private void skipClass() {
+        pos++; // [
+        if (pos < re.length() && re.charAt(pos) == '^') pos++;
+        boolean first = true;
+        while (pos < re.length()) {
+            char c = re.charAt(pos);
+            if (c == ']' && !first) {
+                pos++;
+                return;
+            }
+            first = false;
+            if (c == '[' && pos + 1 < re.length() && re.charAt(pos + 1) == ':') {
+                int close = re.indexOf(":]", pos + 2);
+                if (close >= 0) {
+                    pos = close + 2;
+                    continue;
+                }
+            }
+            if (c == '\\' && pos + 1 < re.length()) {
+                char e = re.charAt(pos + 1);
+                if ((e == 'p' || e == 'P' || e == 'x') && pos + 2 < re.length() && re.charAt(pos + 2) == '{') {
+                    int close = re.indexOf('}', pos);
+                    pos = close < 0 ? re.length() : close + 1;
+                } else {
+                    pos += 2;
+                }
+                continue;
+            }
+            pos++;
+        }
+    }
+
+    /**
+     * Size (estimated RE2 program instructions) and literal knowledge of a sub-pattern.
+     *
+     * @param exact the complete set of (folded) strings the sub-pattern can match, when small and known; else null
+     * @param best  strings one of which every match contains, when known; else null (anything may match)
+     */
+    private record Info(long size, Set<String> exact, Set<String> best) {
+
+        static final Info EMPTY = new Info(1, Set.of(""), null);
+        static final Info OPAQUE = new Info(1, null, null);
+
+        static Info opaqueOfSize(long size) {
+            return new Info(size, null, null);
+        }
+
+        static Info literal(int cp) {
+            if (cp >= 128) return OPAQUE;
+            return new Info(1, Set.of(String.valueOf((char) (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp))), null);
+        }
+
+        static Info group(Info inner) {
+            return new Info(add(inner.size, 2), inner.exact, inner.best);
+        }
+
+        /** What an Info says must appear in every match: its exact set as alternatives, or its best set. */
+        Set<String> anyOf() {
+            if (exact != null) return exact.contains("") ? null : exact;
+            return best;
+        }
+
+        /**
+         * A sequence: consecutive exact parts multiply into longer exact strings (a run) while the product stays
+         * small; where a run breaks, it becomes a candidate necessary set, and the best candidate is kept.
+         */
+        static Info concat(List<Info> parts) {
+            long size = 0;
+            Set<String> run = Set.of("");
+            Set<String> best = null;
+            boolean allExact = true;
+            for (Info p : parts) {
+                size = add(size, p.size);
+                best = better(best, p.best);
+                if (p.exact != null && run.size() * p.exact.size() <= MAX_SET) {
+                    Set<String> product = new LinkedHashSet<>();
+                    for (String x : run) for (String y : p.exact) product.add(x + y);
+                    run = product;
+                    continue;
+                }
+                allExact = false;
+                best = better(best, nonEmpty(run));
+                if (p.exact != null) {
+                    run = p.exact;
+                } else {
+                    best = better(best, p.anyOf());
+                    run = Set.of("");
+                }
+            }
+            best = better(best, nonEmpty(run));
+            return new Info(Math.max(size, 1), allExact ? run : null, best);
+        }
+
+        private static Set<String> nonEmpty(Set<String> strings) {
+            return strings.contains("") ? null : strings;
+        }
+
+        static Info alternate(List<Info> branches) {
+            long size = branches.size() - 1;
+            Set<String> exact = new LinkedHashSet<>();
+            Set<String> any = new LinkedHashSet<>();
+            boolean exactKnown = true;
+            boolean anyKnown = true;
+            for (Info b : branches) {
+                size = add(size, b.size);
+                if (b.exact == null) exactKnown = false;
+                else exact.addAll(b.exact);
+                Set<String> s = b.anyOf();
+                if (s == null) anyKnown = false;
+                else any.addAll(s);
+            }
+            exactKnown &= exact.size() <= MAX_SET;
+            anyKnown &= any.size() <= MAX_SET;
+            return new Info(size, exactKnown ? exact : null, anyKnown ? any : null);
+        }
+
+        static Info repeat(Info sub, int min, int max) {
+            long copies = max < 0 ? Math.max(min, 1) + 1L : Math.max(max, 1);
+            long size = add(mul(sub.size, copies), copies);
+            if (min == 1 && max == 1) return new Info(size, sub.exact, sub.best);
+            // At least one copy: whatever one copy must contain, the repetition contains too.
+            return new Info(size, null, min >= 1 ? sub.anyOf() : null);
+        }
+
+        private static Set<String> better(Set<String> a, Set<String> b) {
+            if (a == null) return b;
+            if (b == null) return a;
+            int la = minLength(a);
+            int lb = minLength(b);
+            if (la != lb) return la > lb ? a : b;
+            return a.size() <= b.size() ? a : b;
+        }
+
+        private static int minLength(Set<String> s) {
+            int min = Integer.MAX_VALUE;
+            for (String x : s) min = Math.min(min, x.length());
+            return min;
+        }
+
+        private static long add(long a, long b) {
+            return Math.min(HUGE, a + b);
+        }
+
+        private static long mul(long a, long b) {
+            return a > HUGE / Math.max(b, 1) ? HUGE : Math.min(HUGE, a * b);
+        }
+    }
+}
