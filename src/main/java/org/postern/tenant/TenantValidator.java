@@ -1,6 +1,9 @@
 package org.postern.tenant;
 
 import org.postern.policy.Cidr;
+import org.postern.rules.RuleSet;
+import org.postern.rules.RuleValidationException;
+import org.postern.rules.TransportRules;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -90,7 +93,13 @@ final class TenantValidator {
             }
         });
         d.outbound().ifPresent(o -> o.onLimit().ifPresent(v -> oneOf(t + "outbound.on-limit", v, ON_LIMIT)));
-        return new Tenant(d.id(), domains, recipients, d.delivery(), d);
+        RuleSet rules;
+        try {
+            rules = TransportRules.compile(d.transportRules(), connectorNames);
+        } catch (RuleValidationException e) {
+            throw new TenantValidationException(t + e.getMessage());
+        }
+        return new Tenant(d.id(), domains, recipients, d.delivery(), d, rules);
     }
 
     /** Several tenants in one document: ids and domains must not repeat among them. */
