@@ -2,7 +2,6 @@ package org.postern.rules;
 
 import org.postern.policy.Cidr;
 import org.postern.rules.MessageView.Text;
-import org.postern.rules.RuleSubject.Attachment;
 import org.postern.rules.RuleSubject.Direction;
 
 import java.util.List;
@@ -49,8 +48,8 @@ sealed interface Condition {
         public String label() { return "sender-domain-is"; }
         public int cost() { return 0; }
         public Optional<Match> test(MessageView m) {
-            String listed = listedDomain(domains, m.senderDomain());
-            return listed == null ? Optional.empty() : hit(this, listed);
+            for (String suffix : m.senderDomainSuffixes()) if (domains.contains(suffix)) return hit(this, suffix);
+            return Optional.empty();
         }
     }
 
@@ -68,9 +67,8 @@ sealed interface Condition {
         public String label() { return "recipient-domain-is"; }
         public int cost() { return 0; }
         public Optional<Match> test(MessageView m) {
-            for (String d : m.recipientDomains()) {
-                String listed = listedDomain(domains, d);
-                if (listed != null) return hit(this, listed);
+            for (List<String> suffixes : m.recipientDomainSuffixes()) {
+                for (String suffix : suffixes) if (domains.contains(suffix)) return hit(this, suffix);
             }
             return Optional.empty();
         }
@@ -116,15 +114,18 @@ sealed interface Condition {
         public String label() { return "subject-matches"; }
         public int cost() { return 2; }
         public Optional<Match> test(MessageView m) {
-            return firstMatching(this, patterns, List.of(m.subjectText()));
+            return firstMatching(this, patterns, m.subjectTexts());
         }
     }
 
-    record HeaderContains(String name, List<Needle> words) implements Condition {
+    record HeaderContains(String name, String lowerName, List<Needle> words) implements Condition {
+        HeaderContains(String name, List<Needle> words) {
+            this(name, name.toLowerCase(Locale.ROOT), words);
+        }
         public String label() { return "header-contains " + name; }
         public int cost() { return 1; }
         public Optional<Match> test(MessageView m) {
-            for (Text value : m.header(name.toLowerCase(Locale.ROOT))) {
+            for (Text value : m.header(lowerName)) {
                 Optional<Match> found = firstIn(this, words, value);
                 if (found.isPresent()) return found;
             }
@@ -132,11 +133,14 @@ sealed interface Condition {
         }
     }
 
-    record HeaderMatches(String name, List<SafeRegex> patterns) implements Condition {
+    record HeaderMatches(String name, String lowerName, List<SafeRegex> patterns) implements Condition {
+        HeaderMatches(String name, List<SafeRegex> patterns) {
+            this(name, name.toLowerCase(Locale.ROOT), patterns);
+        }
         public String label() { return "header-matches " + name; }
         public int cost() { return 2; }
         public Optional<Match> test(MessageView m) {
-            return firstMatching(this, patterns, m.header(name.toLowerCase(Locale.ROOT)));
+            return firstMatching(this, patterns, m.header(lowerName));
         }
     }
 
@@ -167,16 +171,10 @@ sealed interface Condition {
         public int cost() { return 1; }
         public boolean envelopeOrHeader() { return false; }
         public Optional<Match> test(MessageView m) {
-            for (Attachment a : m.attachments()) {
-                String name = a.name();
-                int dot = name.lastIndexOf('.');
-                String extension = dot < 0 ? "" : name.substring(dot + 1).strip().toLowerCase(Locale.ROOT);
-                String media = a.contentType();
-                int semicolon = media.indexOf(';');
-                media = (semicolon < 0 ? media : media.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+            for (MessageView.AttachmentType a : m.attachmentTypes()) {
                 for (String t : types) {
-                    boolean matches = t.endsWith("/*") ? media.startsWith(t.substring(0, t.length() - 1))
-                            : t.indexOf('/') >= 0 ? media.equals(t) : extension.equals(t);
+                    boolean matches = t.endsWith("/*") ? a.mediaType().startsWith(t.substring(0, t.length() - 1))
+                            : t.indexOf('/') >= 0 ? a.mediaType().equals(t) : a.extension().equals(t);
                     if (matches) return hit(this, t);
                 }
             }
@@ -228,18 +226,6 @@ sealed interface Condition {
         public Optional<Match> test(MessageView m) {
             return m.subject().direction() == direction ? hit(this, direction.keyword()) : Optional.empty();
         }
-    }
-
-    /** The listed domain that is {@code domain} or one of its parents, or null. */
-    private static String listedDomain(Set<String> listed, String domain) {
-        if (domain.isEmpty()) return null;
-        for (int from = 0; from >= 0; ) {
-            String candidate = from == 0 ? domain : domain.substring(from);
-            if (listed.contains(candidate)) return candidate;
-            int dot = domain.indexOf('.', from);
-            from = dot < 0 ? -1 : dot + 1;
-        }
-        return null;
     }
 
     private static Optional<Match> firstIn(Condition c, List<Needle> words, Text text) {

@@ -59,13 +59,14 @@ final class MessageView {
     private final RuleSubject subject;
     private OptionalInt scl;
     private String senderAddress;
-    private String senderDomain;
+    private List<String> senderDomainSuffixes;
     private List<String> recipientAddresses;
-    private List<String> recipientDomains;
+    private List<List<String>> recipientDomainSuffixes;
     private byte[] ip;
-    private Text subjectText;
+    private List<Text> subjectTexts;
     private Text body;
     private List<Text> attachmentNames;
+    private List<AttachmentType> attachmentTypes;
     private final Map<String, List<Text>> headers = new HashMap<>();
     private final Map<String, List<Text>> added = new HashMap<>();
     private final Set<String> removed = new HashSet<>();
@@ -92,9 +93,10 @@ final class MessageView {
         return senderAddress;
     }
 
-    String senderDomain() {
-        if (senderDomain == null) senderDomain = domainOf(subject.sender());
-        return senderDomain;
+    /** The sender's domain and each parent domain ("a.b.test", "b.test", "test"); empty for the null sender. */
+    List<String> senderDomainSuffixes() {
+        if (senderDomainSuffixes == null) senderDomainSuffixes = suffixes(domainOf(subject.sender()));
+        return senderDomainSuffixes;
     }
 
     List<String> recipientAddresses() {
@@ -102,9 +104,20 @@ final class MessageView {
         return recipientAddresses;
     }
 
-    List<String> recipientDomains() {
-        if (recipientDomains == null) recipientDomains = subject.recipients().stream().map(MessageView::domainOf).toList();
-        return recipientDomains;
+    /** Per recipient, its domain and each parent domain. */
+    List<List<String>> recipientDomainSuffixes() {
+        if (recipientDomainSuffixes == null) {
+            recipientDomainSuffixes = subject.recipients().stream().map(r -> suffixes(domainOf(r))).toList();
+        }
+        return recipientDomainSuffixes;
+    }
+
+    private static List<String> suffixes(String domain) {
+        if (domain.isEmpty()) return List.of();
+        List<String> out = new ArrayList<>(4);
+        out.add(domain);
+        for (int dot = domain.indexOf('.'); dot >= 0; dot = domain.indexOf('.', dot + 1)) out.add(domain.substring(dot + 1));
+        return out;
     }
 
     /** The client address's bytes, empty when unknown. */
@@ -113,9 +126,14 @@ final class MessageView {
         return ip.length == 0 ? Optional.empty() : Optional.of(ip);
     }
 
+    /** The decoded subject, as a one-element list (the form the pattern conditions take). */
+    List<Text> subjectTexts() {
+        if (subjectTexts == null) subjectTexts = List.of(new Text(decodeHeader(subject.subject())));
+        return subjectTexts;
+    }
+
     Text subjectText() {
-        if (subjectText == null) subjectText = new Text(decodeHeader(subject.subject()));
-        return subjectText;
+        return subjectTexts().get(0);
     }
 
     /** Decoded values of a header field (lower-case name), as earlier rules left the header. */
@@ -151,6 +169,27 @@ final class MessageView {
     List<Attachment> attachments() {
         List<Attachment> all = subject.attachments();
         return all.size() <= MAX_ATTACHMENTS ? all : all.subList(0, MAX_ATTACHMENTS);
+    }
+
+    /**
+     * @param extension the file name's extension, lower case ("" when none)
+     * @param mediaType the declared media type without parameters, lower case
+     */
+    record AttachmentType(String extension, String mediaType) { }
+
+    List<AttachmentType> attachmentTypes() {
+        if (attachmentTypes == null) {
+            attachmentTypes = attachments().stream().map(a -> {
+                String name = cap(a.name(), MAX_ATTACHMENT_NAME);
+                int dot = name.lastIndexOf('.');
+                String extension = dot < 0 ? "" : name.substring(dot + 1).strip().toLowerCase(Locale.ROOT);
+                String media = a.contentType();
+                int semicolon = media.indexOf(';');
+                media = (semicolon < 0 ? media : media.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+                return new AttachmentType(extension, media);
+            }).toList();
+        }
+        return attachmentTypes;
     }
 
     List<Text> attachmentNames() {

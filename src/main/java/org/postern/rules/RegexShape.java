@@ -29,6 +29,8 @@ final class RegexShape {
 
     /** Most strings kept in one alternative set; more and the set stops being a useful prefilter. */
     private static final int MAX_SET = 16;
+    /** Most necessary sets kept per sub-pattern (the most selective). */
+    private static final int MAX_REQUIRED = 4;
     /** Saturation for the size arithmetic: far above any limit, far below overflow. */
     private static final long HUGE = 1L << 40;
 
@@ -39,8 +41,12 @@ final class RegexShape {
         this.re = re;
     }
 
-    /** The structure of a pattern as far as size and literals go. */
-    record Shape(long size, List<String> requiredLiterals) { }
+    /**
+     * The structure of a pattern as far as size and literals go.
+     *
+     * @param requiredLiterals every match contains, for each of these sets, at least one of its strings (folded)
+     */
+    record Shape(long size, List<List<String>> requiredLiterals) { }
 
     static Shape of(String pattern) {
         RegexShape p = new RegexShape(pattern);
@@ -49,8 +55,7 @@ final class RegexShape {
             p.pos++;
             info = Info.concat(List.of(info, p.alternation()));
         }
-        Set<String> any = info.anyOf();
-        return new Shape(info.size, any == null ? List.of() : List.copyOf(any));
+        return new Shape(info.size, info.necessary().stream().map(List::copyOf).toList());
     }
 
     /**
@@ -290,45 +295,45 @@ final class RegexShape {
     /**
      * Size (estimated RE2 program instructions) and literal knowledge of a sub-pattern.
      *
-     * @param exact the complete set of (folded) strings the sub-pattern can match, when small and known; else null
-     * @param best  strings one of which every match contains, when known; else null (anything may match)
+     * @param exact    the complete set of (folded) strings the sub-pattern can match, when small and known; else null
+     * @param required sets of strings such that every match contains one string of each set (most selective
+     *                 first, at most {@link #MAX_REQUIRED}); empty when nothing is known
      */
-    private record Info(long size, Set<String> exact, Set<String> best) {
+    private record Info(long size, Set<String> exact, List<Set<String>> required) {
 
-        static final Info EMPTY = new Info(1, Set.of(""), null);
-        static final Info OPAQUE = new Info(1, null, null);
-
-        static Info opaqueOfSize(long size) {
-            return new Info(size, null, null);
-        }
+        static final Info EMPTY = new Info(1, Set.of(""), List.of());
+        static final Info OPAQUE = new Info(1, null, List.of());
 
         static Info literal(int cp) {
             if (cp >= 128) return OPAQUE;
-            return new Info(1, Set.of(String.valueOf((char) (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp))), null);
+            return new Info(1, Set.of(String.valueOf((char) (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp))), List.of());
         }
 
         static Info group(Info inner) {
-            return new Info(add(inner.size, 2), inner.exact, inner.best);
+            return new Info(add(inner.size, 2), inner.exact, inner.required);
         }
 
-        /** What an Info says must appear in every match: its exact set as alternatives, or its best set. */
-        Set<String> anyOf() {
-            if (exact != null) return exact.contains("") ? null : exact;
-            return best;
+        /** Every necessary set this Info knows: its exact set (unless it may match "") and its required sets. */
+        List<Set<String>> necessary() {
+            Set<String> ownExact = exact == null ? null : nonEmpty(exact);
+            if (ownExact == null) return required;
+            List<Set<String>> all = new ArrayList<>(required);
+            all.add(ownExact);
+            return keepBest(all);
         }
 
         /**
          * A sequence: consecutive exact parts multiply into longer exact strings (a run) while the product stays
-         * small; where a run breaks, it becomes a candidate necessary set, and the best candidate is kept.
+         * small; where a run breaks it becomes a necessary set, as does everything each part requires.
          */
         static Info concat(List<Info> parts) {
             long size = 0;
             Set<String> run = Set.of("");
-            Set<String> best = null;
+            List<Set<String>> required = new ArrayList<>();
             boolean allExact = true;
             for (Info p : parts) {
                 size = add(size, p.size);
-                best = better(best, p.best);
+                required.addAll(p.required);
                 if (p.exact != null && run.size() * p.exact.size() <= MAX_SET) {
                     Set<String> product = new LinkedHashSet<>();
                     for (String x : run) for (String y : p.exact) product.add(x + y);
@@ -336,20 +341,11 @@ final class RegexShape {
                     continue;
                 }
                 allExact = false;
-                best = better(best, nonEmpty(run));
-                if (p.exact != null) {
-                    run = p.exact;
-                } else {
-                    best = better(best, p.anyOf());
-                    run = Set.of("");
-                }
+                if (nonEmpty(run) != null) required.add(run);
+                run = p.exact != null ? p.exact : Set.of("");
             }
-            best = better(best, nonEmpty(run));
-            return new Info(Math.max(size, 1), allExact ? run : null, best);
-        }
-
-        private static Set<String> nonEmpty(Set<String> strings) {
-            return strings.contains("") ? null : strings;
+            if (!allExact && nonEmpty(run) != null) required.add(run);
+            return new Info(Math.max(size, 1), allExact ? run : null, keepBest(required));
         }
 
         static Info alternate(List<Info> branches) {
@@ -362,30 +358,33 @@ final class RegexShape {
                 size = add(size, b.size);
                 if (b.exact == null) exactKnown = false;
                 else exact.addAll(b.exact);
-                Set<String> s = b.anyOf();
-                if (s == null) anyKnown = false;
-                else any.addAll(s);
+                // One match takes one branch: it contains a string of that branch's best necessary set.
+                List<Set<String>> n = b.necessary();
+                if (n.isEmpty()) anyKnown = false;
+                else any.addAll(n.get(0));
             }
             exactKnown &= exact.size() <= MAX_SET;
             anyKnown &= any.size() <= MAX_SET;
-            return new Info(size, exactKnown ? exact : null, anyKnown ? any : null);
+            return new Info(size, exactKnown ? exact : null, anyKnown ? List.of(any) : List.of());
         }
 
         static Info repeat(Info sub, int min, int max) {
             long copies = max < 0 ? Math.max(min, 1) + 1L : Math.max(max, 1);
             long size = add(mul(sub.size, copies), copies);
-            if (min == 1 && max == 1) return new Info(size, sub.exact, sub.best);
+            if (min == 1 && max == 1) return new Info(size, sub.exact, sub.required);
             // At least one copy: whatever one copy must contain, the repetition contains too.
-            return new Info(size, null, min >= 1 ? sub.anyOf() : null);
+            return new Info(size, null, min >= 1 ? sub.necessary() : List.of());
         }
 
-        private static Set<String> better(Set<String> a, Set<String> b) {
-            if (a == null) return b;
-            if (b == null) return a;
-            int la = minLength(a);
-            int lb = minLength(b);
-            if (la != lb) return la > lb ? a : b;
-            return a.size() <= b.size() ? a : b;
+        private static Set<String> nonEmpty(Set<String> strings) {
+            return strings.contains("") ? null : strings;
+        }
+
+        /** Distinct sets, most selective first (longest shortest string, then fewest strings), at most MAX_REQUIRED. */
+        private static List<Set<String>> keepBest(List<Set<String>> sets) {
+            return sets.stream().distinct()
+                    .sorted(java.util.Comparator.comparingInt((Set<String> x) -> -minLength(x)).thenComparingInt(Set::size))
+                    .limit(MAX_REQUIRED).toList();
         }
 
         private static int minLength(Set<String> s) {

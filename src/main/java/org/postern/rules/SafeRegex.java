@@ -18,10 +18,11 @@ final class SafeRegex {
 
     private final String source;
     private final Pattern pattern;
-    private final List<Needle> prefilter;
+    /** Every match contains one needle of each list. */
+    private final List<List<Needle>> prefilter;
     private final long size;
 
-    private SafeRegex(String source, Pattern pattern, List<Needle> prefilter, long size) {
+    private SafeRegex(String source, Pattern pattern, List<List<Needle>> prefilter, long size) {
         this.source = source;
         this.pattern = pattern;
         this.prefilter = prefilter;
@@ -45,7 +46,8 @@ final class SafeRegex {
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("not a valid RE2 pattern: " + e.getDescription());
         }
-        List<Needle> prefilter = shape.requiredLiterals().stream().map(Needle::new).toList();
+        List<List<Needle>> prefilter = shape.requiredLiterals().stream()
+                .map(set -> set.stream().map(Needle::new).toList()).toList();
         return new SafeRegex(source, pattern, prefilter, shape.size());
     }
 
@@ -64,7 +66,9 @@ final class SafeRegex {
      * @param folded {@code RegexShape.fold(text)}, computed once per text by the caller
      */
     boolean find(String text, String folded) {
-        if (!prefilter.isEmpty() && !anyLiteralIn(folded)) return false;
+        for (List<Needle> oneOf : prefilter) {
+            if (!anyIn(oneOf, folded)) return false;
+        }
         return pattern.matcher(text).find();
     }
 
@@ -72,8 +76,8 @@ final class SafeRegex {
         return find(text, RegexShape.fold(text));
     }
 
-    private boolean anyLiteralIn(String folded) {
-        for (Needle n : prefilter) if (n.foundIn(folded)) return true;
+    private static boolean anyIn(List<Needle> needles, String folded) {
+        for (Needle n : needles) if (n.foundIn(folded)) return true;
         return false;
     }
 

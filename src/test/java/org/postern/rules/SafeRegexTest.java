@@ -4,6 +4,7 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,13 +63,22 @@ class SafeRegexTest {
 
     @Test
     void prefilterLiteralsComeFromWhatEveryMatchMustContain() {
-        assertThat(RegexShape.of("\\binvoice\\s+\\d{4}").requiredLiterals()).containsExactly("invoice");
-        assertThat(RegexShape.of("wire\\s+transfer|urgent\\s+payment").requiredLiterals()).containsExactlyInAnyOrder("transfer", "payment");
-        assertThat(RegexShape.of("^\\[External\\]").requiredLiterals()).containsExactly("[external]");
-        assertThat(RegexShape.of("gift ?cards?").requiredLiterals()).containsExactly("gift");
-        assertThat(RegexShape.of("(a+)+$").requiredLiterals()).containsExactly("a");
+        assertThat(RegexShape.of("\\binvoice\\s+\\d{4}").requiredLiterals()).containsExactly(List.of("invoice"));
+        assertThat(RegexShape.of("wire\\s+transfer").requiredLiterals()).containsExactly(List.of("transfer"), List.of("wire"));
+        assertThat(RegexShape.of("wire\\s+transfer|urgent\\s+payment").requiredLiterals()).containsExactly(List.of("transfer", "payment"));
+        assertThat(RegexShape.of("(?:ceo|cfo)\\s+request").requiredLiterals()).containsExactly(List.of("request"), List.of("ceo", "cfo"));
+        assertThat(RegexShape.of("^\\[External\\]").requiredLiterals()).containsExactly(List.of("[external]"));
+        assertThat(RegexShape.of("gift ?cards?").requiredLiterals()).containsExactly(List.of("gift"), List.of("card"));
+        assertThat(RegexShape.of("(a+)+$").requiredLiterals()).containsExactly(List.of("a"));
         assertThat(RegexShape.of("a*|b").requiredLiterals()).isEmpty();
         assertThat(RegexShape.of("[0-9]+").requiredLiterals()).isEmpty();
+    }
+
+    @Test
+    void everyRequiredLiteralMustBePresentBeforeTheMatcherRuns() {
+        SafeRegex r = SafeRegex.compile("(?:ceo|cfo)\\s+request");
+        assertThat(r.find("Payment request")).isFalse();
+        assertThat(r.find("CFO  Request: pay now")).isTrue();
     }
 
     /**
