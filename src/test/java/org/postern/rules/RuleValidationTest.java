@@ -134,6 +134,27 @@ class RuleValidationTest {
     }
 
     @Test
+    void theReadmeExampleCompilesAndBehavesAsDescribed() {
+        RuleSet rules = Rules.compile("""
+                - name: trust-payroll
+                  priority: 10
+                  when: { sender-domain-is: [payroll.test], auth-result: { dmarc: pass } }
+                  except: { subject-contains: ["[external]"] }
+                  then: { set-scl: -1 }
+                - name: wire-fraud
+                  priority: 20
+                  mode: audit
+                  active-until: 2027-01-01T00:00:00Z
+                  when: { subject-matches: "wire\\\\s+transfer", direction: inbound }
+                  then: { reject: "Payment requests by mail are refused; call the finance desk", stop: true }
+                """);
+        RuleOutcome outcome = rules.evaluate(Rules.message().subject("Wire  Transfer today").build(), Rules.NOW);
+        assertThat(outcome.trace()).containsExactly("rule 'wire-fraud' (audit) would reject "
+                + "\"Payment requests by mail are refused; call the finance desk\", stop (subject-matches wire\\s+transfer, direction inbound)");
+        assertThat(outcome.reject()).isEmpty();
+    }
+
+    @Test
     void acceptsTheWholeVocabulary() {
         RuleSet rules = Rules.compile("""
                 - name: everything
