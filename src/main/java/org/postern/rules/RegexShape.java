@@ -1,9 +1,7 @@
 package org.postern.rules;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What Postern needs to know about a tenant's regular expression before RE2/J compiles it: how large its program
@@ -27,13 +25,6 @@ import java.util.Set;
  */
 final class RegexShape {
 
-    /** Most strings kept in one alternative set; more and the set stops being a useful prefilter. */
-    private static final int MAX_SET = 16;
-    /** Most necessary sets kept per sub-pattern (the most selective). */
-    private static final int MAX_REQUIRED = 4;
-    /** Saturation for the size arithmetic: far above any limit, far below overflow. */
-    private static final long HUGE = 1L << 40;
-
     private final String re;
     private int pos;
 
@@ -50,12 +41,12 @@ final class RegexShape {
 
     static Shape of(String pattern) {
         RegexShape p = new RegexShape(pattern);
-        Info info = p.alternation();
+        RegexInfo info = p.alternation();
         while (p.pos < p.re.length()) { // a stray ')': RE2/J refuses it; read on for the size
             p.pos++;
-            info = Info.concat(List.of(info, p.alternation()));
+            info = RegexInfo.concat(List.of(info, p.alternation()));
         }
-        return new Shape(info.size, info.necessary().stream().map(List::copyOf).toList());
+        return new Shape(info.size(), info.necessary().stream().map(List::copyOf).toList());
     }
 
     /**
@@ -78,23 +69,23 @@ final class RegexShape {
 
     // ---- grammar: alternation := concat ('|' concat)* ; concat := (atom quantifier*)* ----
 
-    private Info alternation() {
-        List<Info> branches = new ArrayList<>();
+    private RegexInfo alternation() {
+        List<RegexInfo> branches = new ArrayList<>();
         branches.add(concat());
         while (pos < re.length() && re.charAt(pos) == '|') {
             pos++;
             branches.add(concat());
         }
-        return branches.size() == 1 ? branches.get(0) : Info.alternate(branches);
+        return branches.size() == 1 ? branches.get(0) : RegexInfo.alternate(branches);
     }
 
-    private Info concat() {
-        List<Info> parts = new ArrayList<>();
-        Info last = null;
+    private RegexInfo concat() {
+        List<RegexInfo> parts = new ArrayList<>();
+        RegexInfo last = null;
         while (pos < re.length()) {
             char c = re.charAt(pos);
             if (c == '|' || c == ')') break;
-            Info quantified = last == null ? null : quantifier(last);
+            RegexInfo quantified = last == null ? null : quantifier(last);
             if (quantified != null) {
                 last = quantified;
                 continue;
@@ -104,7 +95,7 @@ final class RegexShape {
             if (skipFlagsGroup()) continue;
             if (re.startsWith("\\Q", pos)) {
                 // A quantifier after \Q..\E applies to its last character only, as RE2 reads it.
-                List<Info> quoted = quoted();
+                List<RegexInfo> quoted = quoted();
                 if (quoted.isEmpty()) continue;
                 if (last != null) parts.add(last);
                 parts.addAll(quoted.subList(0, quoted.size() - 1));
@@ -115,7 +106,7 @@ final class RegexShape {
             last = atom();
         }
         if (last != null) parts.add(last);
-        return Info.concat(parts);
+        return RegexInfo.concat(parts);
     }
 
     /** Moves past "(?flags)" (letters and '-' only, no ':'), which matches nothing; false when not at one. */
@@ -129,22 +120,22 @@ final class RegexShape {
     }
 
     /** The characters of \Q...\E (up to \E or the end), each a literal. */
-    private List<Info> quoted() {
+    private List<RegexInfo> quoted() {
         pos += 2;
         int end = re.indexOf("\\E", pos);
         String text = re.substring(pos, end < 0 ? re.length() : end);
         pos = end < 0 ? re.length() : end + 2;
-        List<Info> literals = new ArrayList<>();
+        List<RegexInfo> literals = new ArrayList<>();
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
-            literals.add(Info.literal(cp));
+            literals.add(RegexInfo.literal(cp));
         }
         return literals;
     }
 
     /** Applies a quantifier at {@code pos} to {@code atom}; null when there is none ({@code {} that is no count is a literal). */
-    private Info quantifier(Info atom) {
+    private RegexInfo quantifier(RegexInfo atom) {
         char c = re.charAt(pos);
         int min;
         int max; // -1: unbounded
@@ -161,7 +152,7 @@ final class RegexShape {
             return null;
         }
         if (pos < re.length() && re.charAt(pos) == '?') pos++; // non-greedy: same program
-        return Info.repeat(atom, min, max);
+        return RegexInfo.repeat(atom, min, max);
     }
 
     /** {n}, {n,} or {n,m} at {@code pos}, consumed; null (nothing consumed) when the brace is a literal. */
@@ -184,7 +175,7 @@ final class RegexShape {
         return new int[] {min, max};
     }
 
-    private Info atom() {
+    private RegexInfo atom() {
         char c = re.charAt(pos);
         switch (c) {
             case '(' -> {
@@ -192,15 +183,15 @@ final class RegexShape {
             }
             case '[' -> {
                 skipClass();
-                return Info.OPAQUE;
+                return RegexInfo.OPAQUE;
             }
             case '.' -> {
                 pos++;
-                return Info.OPAQUE;
+                return RegexInfo.OPAQUE;
             }
             case '^', '$' -> {
                 pos++;
-                return Info.EMPTY;
+                return RegexInfo.EMPTY;
             }
             case '\\' -> {
                 return escape();
@@ -208,12 +199,12 @@ final class RegexShape {
             default -> {
                 int cp = re.codePointAt(pos);
                 pos += Character.charCount(cp);
-                return Info.literal(cp);
+                return RegexInfo.literal(cp);
             }
         }
     }
 
-    private Info group() {
+    private RegexInfo group() {
         pos++; // (
         if (re.startsWith("?P<", pos) || re.startsWith("?<", pos)) {
             int close = re.indexOf('>', pos);
@@ -223,18 +214,18 @@ final class RegexShape {
             while (pos < re.length() && re.charAt(pos) != ':' && re.charAt(pos) != ')') pos++;
             if (pos < re.length() && re.charAt(pos) == ')') { // (?flags): sets flags, matches nothing
                 pos++;
-                return Info.EMPTY;
+                return RegexInfo.EMPTY;
             }
             pos++; // ':'
         }
-        Info inner = alternation();
+        RegexInfo inner = alternation();
         if (pos < re.length()) pos++; // ')'
-        return Info.group(inner);
+        return RegexInfo.group(inner);
     }
 
-    private Info escape() {
+    private RegexInfo escape() {
         pos++; // backslash
-        if (pos >= re.length()) return Info.OPAQUE;
+        if (pos >= re.length()) return RegexInfo.OPAQUE;
         char c = re.charAt(pos++);
         switch (c) {
             case 'p', 'P', 'x' -> {
@@ -246,15 +237,15 @@ final class RegexShape {
                 } else {
                     pos = Math.min(re.length(), pos + 1);
                 }
-                return Info.OPAQUE;
+                return RegexInfo.OPAQUE;
             }
             case 'b', 'B', 'A', 'z' -> {
-                return Info.EMPTY;
+                return RegexInfo.EMPTY;
             }
             default -> {
                 // Escaped ASCII punctuation is itself; letters and digits are classes, controls or octal codes.
                 boolean punctuation = c < 128 && !Character.isLetterOrDigit(c);
-                return punctuation ? Info.literal(c) : Info.OPAQUE;
+                return punctuation ? RegexInfo.literal(c) : RegexInfo.OPAQUE;
             }
         }
     }
@@ -289,116 +280,6 @@ final class RegexShape {
                 continue;
             }
             pos++;
-        }
-    }
-
-    /**
-     * Size (estimated RE2 program instructions) and literal knowledge of a sub-pattern.
-     *
-     * @param exact    the complete set of (folded) strings the sub-pattern can match, when small and known; else null
-     * @param required sets of strings such that every match contains one string of each set (most selective
-     *                 first, at most {@link #MAX_REQUIRED}); empty when nothing is known
-     */
-    private record Info(long size, Set<String> exact, List<Set<String>> required) {
-
-        static final Info EMPTY = new Info(1, Set.of(""), List.of());
-        static final Info OPAQUE = new Info(1, null, List.of());
-
-        static Info literal(int cp) {
-            if (cp >= 128) return OPAQUE;
-            return new Info(1, Set.of(String.valueOf((char) (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp))), List.of());
-        }
-
-        static Info group(Info inner) {
-            return new Info(add(inner.size, 2), inner.exact, inner.required);
-        }
-
-        /** Every necessary set this Info knows: its exact set (unless it may match "") and its required sets. */
-        List<Set<String>> necessary() {
-            Set<String> ownExact = exact == null ? null : nonEmpty(exact);
-            if (ownExact == null) return required;
-            List<Set<String>> all = new ArrayList<>(required);
-            all.add(ownExact);
-            return keepBest(all);
-        }
-
-        /**
-         * A sequence: consecutive exact parts multiply into longer exact strings (a run) while the product stays
-         * small; where a run breaks it becomes a necessary set, as does everything each part requires.
-         */
-        static Info concat(List<Info> parts) {
-            long size = 0;
-            Set<String> run = Set.of("");
-            List<Set<String>> required = new ArrayList<>();
-            boolean allExact = true;
-            for (Info p : parts) {
-                size = add(size, p.size);
-                required.addAll(p.required);
-                if (p.exact != null && run.size() * p.exact.size() <= MAX_SET) {
-                    Set<String> product = new LinkedHashSet<>();
-                    for (String x : run) for (String y : p.exact) product.add(x + y);
-                    run = product;
-                    continue;
-                }
-                allExact = false;
-                if (nonEmpty(run) != null) required.add(run);
-                run = p.exact != null ? p.exact : Set.of("");
-            }
-            if (!allExact && nonEmpty(run) != null) required.add(run);
-            return new Info(Math.max(size, 1), allExact ? run : null, keepBest(required));
-        }
-
-        static Info alternate(List<Info> branches) {
-            long size = branches.size() - 1;
-            Set<String> exact = new LinkedHashSet<>();
-            Set<String> any = new LinkedHashSet<>();
-            boolean exactKnown = true;
-            boolean anyKnown = true;
-            for (Info b : branches) {
-                size = add(size, b.size);
-                if (b.exact == null) exactKnown = false;
-                else exact.addAll(b.exact);
-                // One match takes one branch: it contains a string of that branch's best necessary set.
-                List<Set<String>> n = b.necessary();
-                if (n.isEmpty()) anyKnown = false;
-                else any.addAll(n.get(0));
-            }
-            exactKnown &= exact.size() <= MAX_SET;
-            anyKnown &= any.size() <= MAX_SET;
-            return new Info(size, exactKnown ? exact : null, anyKnown ? List.of(any) : List.of());
-        }
-
-        static Info repeat(Info sub, int min, int max) {
-            long copies = max < 0 ? Math.max(min, 1) + 1L : Math.max(max, 1);
-            long size = add(mul(sub.size, copies), copies);
-            if (min == 1 && max == 1) return new Info(size, sub.exact, sub.required);
-            // At least one copy: whatever one copy must contain, the repetition contains too.
-            return new Info(size, null, min >= 1 ? sub.necessary() : List.of());
-        }
-
-        private static Set<String> nonEmpty(Set<String> strings) {
-            return strings.contains("") ? null : strings;
-        }
-
-        /** Distinct sets, most selective first (longest shortest string, then fewest strings), at most MAX_REQUIRED. */
-        private static List<Set<String>> keepBest(List<Set<String>> sets) {
-            return sets.stream().distinct()
-                    .sorted(java.util.Comparator.comparingInt((Set<String> x) -> -minLength(x)).thenComparingInt(Set::size))
-                    .limit(MAX_REQUIRED).toList();
-        }
-
-        private static int minLength(Set<String> s) {
-            int min = Integer.MAX_VALUE;
-            for (String x : s) min = Math.min(min, x.length());
-            return min;
-        }
-
-        private static long add(long a, long b) {
-            return Math.min(HUGE, a + b);
-        }
-
-        private static long mul(long a, long b) {
-            return a > HUGE / Math.max(b, 1) ? HUGE : Math.min(HUGE, a * b);
         }
     }
 }

@@ -37,7 +37,7 @@ final class SafeRegex {
         }
         RegexShape.Shape shape = RegexShape.of(source);
         if (shape.size() > MAX_PROGRAM_SIZE) {
-            throw new IllegalArgumentException("pattern too large (about " + (shape.size() >= 1L << 40 ? "2^40" : shape.size())
+            throw new IllegalArgumentException("pattern too large (about " + (shape.size() >= RegexInfo.HUGE ? "2^40" : shape.size())
                     + " instructions once repetitions are expanded, limit " + MAX_PROGRAM_SIZE + ")");
         }
         Pattern pattern;
