@@ -2,6 +2,9 @@ package org.postern.tenant;
 
 import org.postern.malware.AntiMalwarePolicy;
 import org.postern.policy.Cidr;
+import org.postern.rules.RuleSet;
+import org.postern.rules.RuleValidationException;
+import org.postern.rules.TransportRules;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -103,7 +106,13 @@ final class TenantValidator {
         } catch (IllegalArgumentException e) {
             throw new TenantValidationException(t + e.getMessage());
         }
-        return new Tenant(d.id(), domains, recipients, d.delivery(), d);
+        RuleSet rules;
+        try {
+            rules = TransportRules.compile(d.transportRules(), connectorNames);
+        } catch (RuleValidationException e) {
+            throw new TenantValidationException(t + e.getMessage());
+        }
+        return new Tenant(d.id(), domains, recipients, d.delivery(), d, rules);
     }
 
     /** Several tenants in one document: ids and domains must not repeat among them. */
