@@ -54,7 +54,9 @@ final class AddedHeaders {
         Optional<Integer> scl = SpamConfidence.of(e).map(SpamConfidence::scl);
         scl.ifPresent(n -> sb.append("X-Postern-SCL: ").append(n).append("\r\n"));
         if (disposition instanceof Disposition.Junk) sb.append("X-Spam-Flag: YES\r\n");
-        sb.append(report(ref, tenant, scl.map(String::valueOf).orElse("none"), disposition.verdict(), "none", "none"));
+        List<String> rules = e.rules().map(o -> o.enforcedRules()).orElse(List.of());
+        sb.append(report(ref, tenant, scl.map(String::valueOf).orElse("none"), disposition.verdict(), "none",
+                rules.isEmpty() ? "none" : clean(String.join(",", rules))));
         return sb.toString();
     }
 

@@ -3,6 +3,9 @@ package org.postern.edge;
 import org.postern.auth.SenderAuthenticator;
 import org.postern.auth.spf.SpfResult;
 import org.postern.content.Attachment;
+import org.postern.content.ContentReason;
+import org.postern.content.ContentReasonCode;
+import org.postern.content.MessageHeader;
 import org.postern.content.MessageView;
 import org.postern.content.SclResult;
 import org.postern.content.TextPart;
@@ -10,12 +13,15 @@ import org.postern.malware.AntiMalwarePolicy;
 import org.postern.malware.MalwareVerdict;
 import org.postern.malware.ScannedPart;
 import org.postern.policy.Evidence;
+import org.postern.rules.RuleOutcome;
+import org.postern.rules.RuleSubject;
 import org.postern.tenant.Tenant;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,21 +36,45 @@ final class EndOfData {
     private EndOfData() { }
 
     /** The message's facts added to the session's evidence. */
-    static Evidence gather(EdgeContext ctx, Evidence e, Tenant tenant, SenderAuthenticator.Envelope envelope, SpfResult spf,
-                           Path message, List<String> fromFields, boolean hasArcFields) throws IOException {
+    static Evidence gather(EdgeContext ctx, Evidence e, Tenant tenant, List<String> recipients,
+                           SenderAuthenticator.Envelope envelope, SpfResult spf, Path message, List<String> fromFields, boolean hasArcFields) throws IOException {
         Evidence authenticated = e.withAuthentication(ctx.authenticator().authenticate(envelope, spf, message, fromFields, hasArcFields));
         try (MessageView view = MessageView.parse(message, ctx.viewLimits())) {
             AntiMalwarePolicy policy = AntiMalwarePolicy.from(tenant.document().antiMalware());
             CompletableFuture<MalwareVerdict> malware = CompletableFuture.supplyAsync(
                     () -> ctx.malware().scan(message, parts(view), policy), Threads.VIRTUAL);
-            SclResult scl = ctx.content().score(view, authenticated, tenant);
+            RuleSubject subject = ruleSubject(authenticated, view, recipients);
+            Instant now = ctx.clock().instant();
+            // A rule that trusts the message on envelope and headers alone (SCL -1) saves the classifier's cost;
+            // malware is scanned all the same.
+            SclResult scl = tenant.transportRules().envelopeOnlySclBypass(subject, now).isPresent()
+                    ? new SclResult(-1, 0, 0, 0, List.of(new ContentReason(ContentReasonCode.TRUSTED, "classifier skipped: a transport rule sets SCL -1 on envelope and headers", 0)))
+                    : ctx.content().score(view, authenticated, tenant);
+            RuleOutcome rules = tenant.transportRules().evaluate(subject.withScl(scl.scl()), now);
+            MalwareVerdict verdict;
             try {
-                return authenticated.withContent(scl).withMalware(malware.join());
+                verdict = malware.join();
             } catch (CompletionException failed) {
                 // The scanner reports its own failures as verdicts; anything else still must not let mail through.
-                return authenticated.withContent(scl).withMalware(new MalwareVerdict.ScanUnavailable(String.valueOf(failed.getCause())));
+                verdict = new MalwareVerdict.ScanUnavailable(String.valueOf(failed.getCause()));
             }
+            return authenticated.withContent(scl).withMalware(verdict).withRules(rules);
         }
+    }
+
+    /** The message as the tenant's transport rules see it (header values raw: the engine decodes what it asks). */
+    static RuleSubject ruleSubject(Evidence e, MessageView view, List<String> recipients) {
+        RuleSubject.Builder b = RuleSubject.builder(RuleSubject.Direction.INBOUND)
+                .sender(e.mailFrom().orElse(""))
+                .senderIp(e.clientIp())
+                .recipients(recipients)
+                .subject(view.headers().stream().filter(h -> h.is("Subject")).findFirst().map(MessageHeader::raw).orElse(""))
+                .body(view::text)
+                .size(view.size());
+        for (MessageHeader h : view.headers()) b.header(h.name(), h.raw());
+        for (Attachment a : view.attachments()) b.attachment(a.filename().orElse(""), a.declaredType());
+        e.authentication().ifPresent(a -> b.auth(RuleSubject.AuthResults.of(a)));
+        return b.build();
     }
 
     /** Every attachment and inline part, and the decoded text bodies (EICAR and friends hide there too). */

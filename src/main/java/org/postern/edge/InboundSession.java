@@ -14,6 +14,7 @@ import org.postern.policy.ReasonCode;
 import org.postern.policy.Verdict;
 import org.postern.queue.Envelope;
 import org.postern.queue.Spool;
+import org.postern.rules.RuleOutcome;
 import org.postern.quarantine.QuarantinedMessage;
 import org.postern.smtp.ConnectionInfo;
 import org.postern.smtp.HeloInfo;
@@ -242,7 +243,7 @@ final class InboundSession implements SessionHandler {
             // The transaction ends with this reply (RFC 5321 §4.1.1.4): later refusals get the session's reference.
             if (tx == t) tx = null;
             try {
-                evidence = EndOfData.gather(ctx, evidence.withClientName(clientName()), t.tenant, t.authEnvelope, spfResult(t),
+                evidence = EndOfData.gather(ctx, evidence.withClientName(clientName()), t.tenant, t.recipients, t.authEnvelope, spfResult(t),
                         pending.contentFile(), filter.fromFields(), filter.hasArcFields());
             } catch (IOException e) {
                 return failSpool(e);
@@ -262,10 +263,14 @@ final class InboundSession implements SessionHandler {
                 return refuse(new Verdict(Phase.DATA, v.decision(), chain), t.ref, Optional.of(t.tenant), t.recipients, Optional.of(t.mailFrom.address()));
             }
             boolean quarantined = accept.disposition() instanceof Disposition.Quarantine;
+            boolean dropped = accept.disposition() instanceof Disposition.Drop;
+            RuleOutcome rules = evidence.rules().orElse(RuleOutcome.NONE);
+            List<String> recipients = RuleEffects.recipients(t.recipients, rules);
             Reply reply = ctx.replies().queued(t.ref);
-            var traced = Traces.message(ctx, t.ref, evidence, t.tenant, t.mailFrom.address(), t.recipients,
+            var traced = Traces.message(ctx, t.ref, evidence, t.tenant, t.mailFrom.address(), recipients,
                     filter.messageId(), filter.subject(), size, SpamConfidence.of(evidence).map(SpamConfidence::scl), chain, reply);
             if (quarantined) traced = traced.withStatus(Traces.statusOf(accept, TraceStatus.Quarantined));
+            if (dropped) traced = traced.withStatus(TraceStatus.Deleted);
             try {
                 ctx.trace().record(traced);
             } catch (StoreUnavailableException e) {
@@ -274,18 +279,32 @@ final class InboundSession implements SessionHandler {
                 return ctx.replies().refusal(Decision.TempFail.because(Reason.of(ReasonCode.STORE_UNAVAILABLE, e.getMessage())), t.ref);
             }
             var results = evidence.authentication().orElseThrow();
-            String headers = AddedHeaders.forAccepted(evidence, ctx.hostname(), t.ref, t.tenant.id(), t.recipients,
-                    t.mailFrom.smtpUtf8(), extended, ctx.clock().instant().atZone(ZoneOffset.UTC), accept.disposition());
+            String headers = AddedHeaders.forAccepted(evidence, ctx.hostname(), t.ref, t.tenant.id(), recipients,
+                    t.mailFrom.smtpUtf8(), extended, ctx.clock().instant().atZone(ZoneOffset.UTC), accept.disposition())
+                    + RuleEffects.addedHeaders(rules);
             try {
-                if (quarantined) {
+                if (HeaderRewrite.needed(rules.headersToRemove(), rules.subjectPrefix()) && !dropped) {
+                    Spool.Pending rewritten = ctx.spool().begin();
+                    try (OutputStream out = rewritten.content()) {
+                        HeaderRewrite.rewrite(pending.contentFile(), out, rules.headersToRemove(), rules.subjectPrefix());
+                    } catch (IOException | RuntimeException e) {
+                        rewritten.discard();
+                        throw e;
+                    }
+                    pending.discard();
+                    pending = rewritten;
+                }
+                if (dropped) {
+                    pending.discard();
+                } else if (quarantined) {
                     String reason = accept.primary().code().id() + ": " + accept.primary().evidence();
                     ctx.quarantine().hold(QuarantinedMessage.held(t.ref, t.tenant.id(), ctx.clock().instant(), t.mailFrom.address(),
-                            t.recipients, filter.subject().orElse(""), size, reason, t.tenant.delivery()), headers, pending.contentFile());
+                            recipients, filter.subject().orElse(""), size, reason, t.tenant.delivery()), headers, pending.contentFile());
                     pending.discard();
                 } else {
                     boolean senderVerified = results.spf().result() == SpfOutcome.PASS
                             || results.dkim().stream().anyMatch(r -> r.isStrongPass());
-                    ctx.spool().commit(pending, new Envelope(t.ref, t.tenant.id(), t.mailFrom.address(), t.recipients,
+                    ctx.spool().commit(pending, new Envelope(t.ref, t.tenant.id(), t.mailFrom.address(), recipients,
                             t.tenant.delivery(), ctx.clock().instant(), headers, senderVerified));
                 }
             } catch (IOException | RuntimeException e) {

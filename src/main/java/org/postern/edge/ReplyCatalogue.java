@@ -34,11 +34,19 @@ public final class ReplyCatalogue {
             case DNS_TEMPORARY_FAILURE -> Reply.of(451, "4.4.3", "Temporary DNS failure while authenticating the sender, try again later" + tail);
             case MALWARE_DETECTED -> Reply.of(550, "5.7.1", "Message refused: malware detected: " + reason.evidence().split(" \\(", 2)[0] + tail);
             case MALWARE_SCAN_UNAVAILABLE -> Reply.of(451, "4.3.0", "Message could not be scanned for malware, try again later" + tail);
+            case TRANSPORT_RULE_REJECT -> Reply.of(550, "5.7.1", oneLine(reason.evidence()) + tail);
             case SPAM_REFUSED -> Reply.of(550, "5.7.1", "Message refused as spam (" + reason.evidence() + ")" + tail);
             case TENANT_ATTRIBUTED, ACCEPTED_FOR_DELIVERY, SENDER_AUTHENTICATION, DMARC_QUARANTINE, DMARC_REPORT_ONLY,
-                 SPAM_CONFIDENCE, SPAM_JUNKED, SPAM_QUARANTINED, MALWARE_NOT_SCANNED,
+                 SPAM_CONFIDENCE, SPAM_JUNKED, SPAM_QUARANTINED, MALWARE_NOT_SCANNED, TRANSPORT_RULE,
+                 TRANSPORT_RULE_QUARANTINE, TRANSPORT_RULE_DELETE,
                  DMARC_ARC_OVERRIDE, SPOOF_ALLOWED -> throw new IllegalArgumentException("not a refusal: " + reason.code());
         };
+    }
+
+    /** A tenant's own text in a reply: printable, one line, bounded. */
+    private static String oneLine(String text) {
+        String t = text.replaceAll("[\\x00-\\x1f\\x7f]", " ").strip();
+        return t.length() > 400 ? t.substring(0, 400) : t;
     }
 
     public Reply greeting() {

@@ -33,7 +33,11 @@ public enum ReasonCode {
     SPAM_QUARANTINED("disposition.quarantine"),
     MALWARE_DETECTED("malware.detected"),
     MALWARE_SCAN_UNAVAILABLE("malware.scan-unavailable"),
-    MALWARE_NOT_SCANNED("malware.fail-open");
+    MALWARE_NOT_SCANNED("malware.fail-open"),
+    TRANSPORT_RULE("rules.hit"),
+    TRANSPORT_RULE_REJECT("rules.reject"),
+    TRANSPORT_RULE_QUARANTINE("rules.quarantine"),
+    TRANSPORT_RULE_DELETE("rules.delete");
 
     private final String id;
 

@@ -26,6 +26,16 @@ public record SpamConfidence(int scl, Reason reason, AntiSpamPolicy policy) {
         e.authentication().ifPresent(a -> a.headerFromDomains().forEach(d -> senders.add("@" + d)));
         String base = "tenants." + policy.tenant() + ".anti-spam.";
 
+        // A transport rule the tenant's admin wrote has the last word on the SCL (Exchange Online's order).
+        var ruleScl = e.rules().filter(o -> o.scl().isPresent());
+        if (ruleScl.isPresent()) {
+            int scl = ruleScl.get().scl().getAsInt();
+            var hit = ruleScl.get().hits().stream().filter(h -> !h.audit()).reduce((a, b) -> b);
+            return Optional.of(new SpamConfidence(scl, new Reason(ReasonCode.SPAM_CONFIDENCE,
+                    "SCL " + scl + " set by " + hit.map(h -> "rule '" + h.rule() + "'").orElse("a transport rule")
+                            + "; content said SCL " + content.scl(),
+                    WhatDoTransportRulesSay.setting(policy.tenant(), hit.map(h -> h.rule()).orElse(""))), policy));
+        }
         Optional<String> blocked = policy.blockedEntry(senders);
         if (blocked.isPresent()) {
             return Optional.of(new SpamConfidence(9, new Reason(ReasonCode.SPAM_CONFIDENCE,

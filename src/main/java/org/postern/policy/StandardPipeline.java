@@ -37,6 +37,7 @@ public final class StandardPipeline {
                         new IsMalwareDetected(),
                         new IsOwnDomainSpoofed(),
                         new IsDmarcRejecting(),
+                        new WhatDoTransportRulesSay(),
                         new WhatIsTheSpamConfidence(),
                         new IsSpamRefusedInSession(),
                         new WhatToDoWithMessage())));

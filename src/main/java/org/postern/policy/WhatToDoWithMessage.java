@@ -17,6 +17,14 @@ public final class WhatToDoWithMessage implements Stage {
         if (malware.isPresent()) {
             return new Decision.Accept(new Disposition.Quarantine(), List.of(malware.get()));
         }
+        var rules = e.rules().filter(o -> o.delete() || o.quarantine());
+        if (rules.isPresent()) {
+            String rule = rules.get().enforcedRules().isEmpty() ? "" : rules.get().enforcedRules().getLast();
+            String setting = WhatDoTransportRulesSay.setting(tenant, rule);
+            return rules.get().delete()
+                    ? new Decision.Accept(new Disposition.Drop(), List.of(new Reason(ReasonCode.TRANSPORT_RULE_DELETE, "rule '" + rule + "' deletes the message", setting)))
+                    : new Decision.Accept(new Disposition.Quarantine(), List.of(new Reason(ReasonCode.TRANSPORT_RULE_QUARANTINE, "rule '" + rule + "' quarantines the message", setting)));
+        }
         var auth = AuthenticationVerdict.of(e);
         if (auth.isPresent() && auth.get().action() == AuthenticationVerdict.DmarcAction.QUARANTINE) {
             return new Decision.Accept(new Disposition.Quarantine(), List.of(new Reason(ReasonCode.DMARC_QUARANTINE,
