@@ -157,6 +157,14 @@ public final class DemoCommand implements Runnable {
                 "From: CEO <ceo@contoso.test>\nSubject: Urgent wire transfer " + marker + "\n\nplease pay\n");
         show("7. Spoof of the tenant's own domain (ceo@contoso.test from outside, no SPF or DKIM)", spoof, "550 5.7.1", ref(spoof),
                 configFile, "refused: the tenant's own domain must authenticate");
+        // 8. Malware: the EICAR test file as an attachment, found by the built-in checks (no clamd needed).
+        String eicar = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+        String malware = send(smtp, "sender@example.org", "alice@contoso.test", "From: sender@example.org\nSubject: Invoice " + marker
+                + "\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n"
+                + "--b\nContent-Type: application/octet-stream; name=invoice.com\nContent-Disposition: attachment; filename=invoice.com\n\n"
+                + eicar + "\n--b--\n");
+        show("8. Malware attachment (the EICAR test file as invoice.com)", malware, "550 5.7.1", ref(malware), configFile,
+                "refused naming the detection; never delivered");
     }
 
     /** One whole transaction from a client at 127.0.0.1: the reply to the end of data. */
