@@ -7,6 +7,7 @@ import org.postern.policy.SpamConfidence;
 import java.util.Optional;
 
 import org.postern.policy.Evidence;
+import org.postern.policy.MatchedConnector;
 
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -54,7 +55,8 @@ final class AddedHeaders {
         Optional<Integer> scl = SpamConfidence.of(e).map(SpamConfidence::scl);
         scl.ifPresent(n -> sb.append("X-Postern-SCL: ").append(n).append("\r\n"));
         if (disposition instanceof Disposition.Junk) sb.append("X-Spam-Flag: YES\r\n");
-        sb.append(report(ref, tenant, scl.map(String::valueOf).orElse("none"), disposition.verdict(), "none", "none"));
+        sb.append(report(ref, tenant, scl.map(String::valueOf).orElse("none"), disposition.verdict(),
+                e.connector().map(MatchedConnector::name).orElse("none"), "none"));
         return sb.toString();
     }
 
