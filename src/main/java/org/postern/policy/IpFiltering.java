@@ -47,7 +47,7 @@ final class IpFiltering {
             reasons.add(new Reason(ReasonCode.TENANT_IP_BLOCKED, "client host [" + addr + "] blocked by the ip-block list of "
                     + tenant + " (" + b.describe() + ")", setting(tenant, "ip-block", b)));
             reasons.addAll(chain);
-            reasons.add(precedence("ip-block " + b.cidr() + " decides: no trusting connector, not on ip-allow", List.of(),
+            reasons.add(precedence("ip-block " + b.cidr() + " decides: no connector bypasses IP filtering, not on ip-allow", List.of(),
                     setting(tenant, "ip-block", b)));
             return new Decision.Reject(reasons);
         }
@@ -56,7 +56,7 @@ final class IpFiltering {
             List<Reason> reasons = new ArrayList<>();
             reasons.add(new Reason(ReasonCode.LISTED_ON_DNSBL, blocked(addr, listings), "dnsbl"));
             reasons.addAll(chain);
-            reasons.add(precedence("DNS lists decide: no trusting connector, not on ip-allow or ip-block", List.of(), "dnsbl-threshold"));
+            reasons.add(precedence("DNS lists decide: no connector bypasses IP filtering, not on ip-allow or ip-block", List.of(), "dnsbl-threshold"));
             return new Decision.Reject(reasons);
         }
         return chain.isEmpty() ? Decision.Continue.silent() : new Decision.Continue(chain);
