@@ -64,14 +64,28 @@ final class ConnectorRule {
         return name;
     }
 
-    /** @param senderDomain the envelope sender's normalized domain, "" for the null sender */
-    Outcome assess(Evidence e, String senderDomain) {
-        Optional<String> certName = verifiedCertName(e);
+    /** The exact sender domains this connector is about (its index keys); empty when it has none or only wildcards. */
+    Set<String> senderDomains() {
+        return senderDomains;
+    }
+
+    /** Whether a lookup by exact sender domain can skip it: it has sender domains, and none is a wildcard. */
+    boolean scopedByExactDomains() {
+        return !senderDomains.isEmpty() && senderSuffixes.isEmpty();
+    }
+
+    /**
+     * @param senderDomain   the envelope sender's normalized domain, "" for the null sender
+     * @param presentedNames the names of the client's certificate, lower case, only when its chain verified
+     */
+    Outcome assess(Evidence e, String senderDomain, List<String> presentedNames) {
+        // Scope by sender domain first: most connectors are not about this sender, and that costs nothing to see.
+        if (hasSenderDomains() && !coversSender(senderDomain)) return NOT_IN_SCOPE;
+        Optional<String> certName = verifiedCertName(presentedNames);
         Optional<Cidr> ipRange = ipRange(e.clientIp());
+        if (!hasSenderDomains() && certName.isEmpty() && ipRange.isEmpty()) return NOT_IN_SCOPE;
         Optional<String> identity = certName.map(n -> "verified certificate name " + n)
                 .or(() -> ipRange.map(r -> "IP " + e.clientIp().getHostAddress() + " in " + r));
-        boolean inScope = hasSenderDomains() ? coversSender(senderDomain) : identity.isPresent();
-        if (!inScope) return NOT_IN_SCOPE;
         String whose = hasSenderDomains() ? "mail from " + senderDomain : "mail from " + e.clientIp().getHostAddress();
         if (requireTls && e.tls().isEmpty()) {
             return new Outcome.Violated(whose + " must arrive over TLS (connector " + name + ")", setting() + ".require-tls");
@@ -104,10 +118,16 @@ final class ConnectorRule {
     }
 
     /** Only names of a certificate whose chain verified: a stranger's certificate may say anything. */
-    private Optional<String> verifiedCertName(Evidence e) {
-        if (certNames.isEmpty() || e.tls().isEmpty() || !e.tls().get().certificateVerified()) return Optional.empty();
-        for (String presented : e.tls().get().certificateNames()) {
-            String n = lower(presented);
+    static List<String> verifiedNames(Evidence e) {
+        if (e.tls().isEmpty() || !e.tls().get().certificateVerified()) return List.of();
+        List<String> names = new java.util.ArrayList<>(e.tls().get().certificateNames().size());
+        for (String n : e.tls().get().certificateNames()) names.add(lower(n));
+        return names;
+    }
+
+    private Optional<String> verifiedCertName(List<String> presentedNames) {
+        if (certNames.isEmpty()) return Optional.empty();
+        for (String n : presentedNames) {
             for (String wanted : certNames) if (namesMatch(wanted, n)) return Optional.of(n);
         }
         return Optional.empty();

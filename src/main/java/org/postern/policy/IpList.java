@@ -72,7 +72,7 @@ public final class IpList {
     /** Entries of one family: for each prefix length present, the distinct networks sorted, each with its entries. */
     private static final class Family {
         private final int[] lengths;        // descending: the most specific first
-        private final long[][] his;
+        private final long[][] his;         // null for IPv4, whose 32 bits fit in los: half the memory to walk
         private final long[][] los;
         private final Entry[][][] entries;  // [length][network] -> entries of that network, in document order
 
@@ -110,7 +110,7 @@ public final class IpList {
                     groups.add(new ArrayList<>(List.of(e)));
                 }
             }
-            his[slot] = keys.stream().mapToLong(k -> k[0]).toArray();
+            his[slot] = keys.stream().allMatch(k -> k[0] == 0) ? null : keys.stream().mapToLong(k -> k[0]).toArray();
             los[slot] = keys.stream().mapToLong(k -> k[1]).toArray();
             entries[slot] = groups.stream().map(g -> g.toArray(new Entry[0])).toArray(Entry[][]::new);
         }
@@ -136,10 +136,10 @@ public final class IpList {
 
         private static int search(long[] hs, long[] ls, long h, long l) {
             int low = 0;
-            int high = hs.length - 1;
+            int high = ls.length - 1;
             while (low <= high) {
                 int mid = (low + high) >>> 1;
-                int c = Long.compareUnsigned(hs[mid], h);
+                int c = hs == null ? Long.compareUnsigned(0, h) : Long.compareUnsigned(hs[mid], h);
                 if (c == 0) c = Long.compareUnsigned(ls[mid], l);
                 if (c < 0) low = mid + 1;
                 else if (c > 0) high = mid - 1;

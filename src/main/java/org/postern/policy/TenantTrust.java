@@ -6,12 +6,15 @@ import org.postern.tenant.TenantDocument;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * One tenant's trust settings compiled for RCPT: IP allow and block lists as indexes ({@link IpList}), its connectors,
- * and the hops named for enhanced filtering. Built once per version of the tenant document (see {@link TenantTrusts}).
+ * One tenant's trust settings compiled for RCPT: IP allow and block lists as indexes ({@link IpList}), its connectors
+ * indexed by the sender domains they are about (a sender asks only its own connectors and those without sender
+ * domains), and the hops named for enhanced filtering. Built once per version of the tenant document (see {@link TenantTrusts}).
  */
 public final class TenantTrust {
 
@@ -25,6 +28,9 @@ public final class TenantTrust {
     private final IpList block;
     private final IpList skipHops;
     private final List<ConnectorRule> connectors;
+    /** Connectors by exact sender domain, and the rest (no sender domains, or wildcards), each in document order. */
+    private final Map<String, List<Integer>> byDomain = new HashMap<>();
+    private final List<Integer> alwaysAsked = new ArrayList<>();
 
     private TenantTrust(String tenant, IpList allow, IpList block, IpList skipHops, List<ConnectorRule> connectors) {
         this.tenant = tenant;
@@ -32,6 +38,14 @@ public final class TenantTrust {
         this.block = block;
         this.skipHops = skipHops;
         this.connectors = List.copyOf(connectors);
+        for (int i = 0; i < connectors.size(); i++) {
+            ConnectorRule c = connectors.get(i);
+            if (c.scopedByExactDomains()) {
+                for (String d : c.senderDomains()) byDomain.computeIfAbsent(d, k -> new ArrayList<>()).add(i);
+            } else {
+                alwaysAsked.add(i);
+            }
+        }
     }
 
     public static TenantTrust compile(Tenant t) {
@@ -72,9 +86,19 @@ public final class TenantTrust {
     ConnectorVerdict connectors(Evidence e) {
         if (connectors.isEmpty()) return ConnectorVerdict.NONE;
         String senderDomain = e.mailFrom().map(Domains::ofAddress).orElse("");
+        List<String> presentedNames = ConnectorRule.verifiedNames(e);
         Optional<ConnectorRule.Outcome.Violated> violated = Optional.empty();
-        for (ConnectorRule c : connectors) {
-            switch (c.assess(e, senderDomain)) {
+        // Only the connectors that can be about this sender, in document order (the first that matches wins).
+        List<Integer> forDomain = byDomain.getOrDefault(senderDomain, List.of());
+        List<Integer> candidates = alwaysAsked;
+        if (!forDomain.isEmpty()) {
+            candidates = new ArrayList<>(alwaysAsked);
+            candidates.addAll(forDomain);
+            candidates.sort(null);
+        }
+        for (int i : candidates) {
+            ConnectorRule c = connectors.get(i);
+            switch (c.assess(e, senderDomain, presentedNames)) {
                 case ConnectorRule.Outcome.Matched m -> {
                     return new ConnectorVerdict(Optional.of(m.connector()), Optional.empty());
                 }
