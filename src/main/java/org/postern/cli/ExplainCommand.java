@@ -28,7 +28,8 @@ public final class ExplainCommand implements Runnable {
     @Mixin ConfigOption config;
     @Option(names = "--ip", required = true) String ip;
     @Option(names = "--helo") String helo;
-    @Option(names = "--tls-cert-name") String tlsCertName;
+    @Option(names = "--tls-cert-name", description = "a verified client certificate name (implies --tls)") String tlsCertName;
+    @Option(names = "--tls", description = "the client used STARTTLS") boolean tls;
     @Option(names = "--auth") String auth;
     @Option(names = "--from", required = true, description = "envelope sender; \"\" for the null sender") String from;
     @Option(names = "--to", required = true, split = ",", description = "recipient(s)") List<String> to;
@@ -43,7 +44,7 @@ public final class ExplainCommand implements Runnable {
         try (NodeServices services = NodeServices.open(cfg)) {
             Explainer explainer = services.explainer(cfg);
             var answer = explainer.explain(new Explainer.Question(InetAddresses.forString(ip), Optional.ofNullable(helo),
-                    Optional.ofNullable(tlsCertName), Optional.ofNullable(auth), from, to, Optional.ofNullable(message)));
+                    Optional.ofNullable(tlsCertName), Optional.ofNullable(auth), from, to, Optional.ofNullable(message), tls));
             ObjectNode out = render(answer);
             if (message != null) out.set("message", describe(message, cfg.node().hostname()));
             if (json) {

@@ -1,5 +1,6 @@
 package org.postern.config;
 
+import com.google.common.net.InetAddresses;
 import org.postern.policy.Cidr;
 
 /** Checks values Jackson cannot: units, ranges, CIDRs. Fails with the key that is wrong. */
@@ -19,7 +20,10 @@ final class ConfigValidator {
         require(c.limits().maxRecipients() > 0, "limits.max-recipients must be positive");
         require(c.limits().connectionsPerIp() > 0, "limits.connections-per-ip must be positive");
         require(c.limits().messagesPerIpPerMinute() > 0, "limits.messages-per-ip-per-minute must be positive");
+        require(c.limits().connectionsPerNetwork() > 0, "limits.connections-per-network must be positive");
+        require(c.limits().recipientsPerIpPerMinute() > 0, "limits.recipients-per-ip-per-minute must be positive");
         Units.duration(c.dns().timeout());
+        dnsLists(c);
         for (String ip : c.operator().blockedIps()) {
             try {
                 Cidr.parse(ip);
@@ -39,6 +43,8 @@ final class ConfigValidator {
         Units.duration(c.smtp().dataBlockTimeout());
         require(c.smtp().maxErrors() > 0, "smtp.max-errors must be positive");
         require(c.smtp().maxConnections() > 0, "smtp.max-connections must be positive");
+        require(Units.duration(c.smtp().greetPause()).compareTo(Units.duration(c.smtp().commandTimeout())) < 0,
+                "smtp.greet-pause must be shorter than smtp.command-timeout");
         malware(c.malware());
     }
 
@@ -60,6 +66,20 @@ final class ConfigValidator {
         require(a.maxRatio() > 1, "malware.archives.max-ratio must be above 1");
         long memory = Units.bytes(a.maxDecoderMemory());
         require(memory >= 1024 * 1024 && memory <= Integer.MAX_VALUE, "malware.archives.max-decoder-memory must be between 1MB and 2GB");
+    }
+
+    private static void dnsLists(OperatorConfig c) {
+        require(c.dnsblThreshold() > 0, "dnsbl-threshold must be positive");
+        for (var list : c.dnsbl()) {
+            String where = "dnsbl: zone '" + list.zone() + "'";
+            require(list.zone() != null && list.zone().matches("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+"),
+                    "dnsbl: every entry needs a zone (a DNS name), not '" + list.zone() + "'");
+            require(list.weight().isPresent() || !list.returnCodes().isEmpty(), where + " needs a weight or return-codes");
+            for (String code : list.returnCodes().keySet()) {
+                require(code.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}") && InetAddresses.isInetAddress(code),
+                        where + ": return code '" + code + "' must be an address in 127.0.0.0/8 (RFC 5782 §2.1)");
+            }
+        }
     }
 
     private static void port(String key, int port) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,7 +26,8 @@ public record OperatorConfig(
         Operator operator,
         Delivery delivery,
         Smtp smtp,
-        JsonNode tenants) {
+        JsonNode tenants,
+        @JsonProperty("dnsbl-threshold") int dnsblThreshold) {
 
     public record Node(String hostname, @JsonProperty("data-dir") String dataDir) { }
 
@@ -42,12 +44,23 @@ public record OperatorConfig(
 
     public record Dns(List<String> servers, String timeout) { }
 
-    public record Dnsbl(String zone, int weight) { }
+    /**
+     * A DNS list: a positive weight for a blocklist, negative for an allowlist (DNSWL). With {@code return-codes},
+     * each listed answer ("127.0.0.2") has its own weight and {@code weight} may be left out.
+     */
+    public record Dnsbl(String zone, Optional<Integer> weight, @JsonProperty("return-codes") Map<String, Integer> returnCodes) {
+        public Dnsbl {
+            weight = weight == null ? Optional.empty() : weight;
+            returnCodes = returnCodes == null ? Map.of() : Map.copyOf(returnCodes);
+        }
+    }
 
     public record Limits(@JsonProperty("max-message-size") String maxMessageSize,
                          @JsonProperty("max-recipients") int maxRecipients,
                          @JsonProperty("connections-per-ip") int connectionsPerIp,
-                         @JsonProperty("messages-per-ip-per-minute") int messagesPerIpPerMinute) { }
+                         @JsonProperty("messages-per-ip-per-minute") int messagesPerIpPerMinute,
+                         @JsonProperty("connections-per-network") int connectionsPerNetwork,
+                         @JsonProperty("recipients-per-ip-per-minute") int recipientsPerIpPerMinute) { }
 
     /**
      * Malware scanning (INTERFACES §2). The built-in checks always run; {@code clamd} adds ClamAV when set
@@ -94,7 +107,8 @@ public record OperatorConfig(
                        @JsonProperty("data-block-timeout") String dataBlockTimeout,
                        @JsonProperty("data-timeout") String dataTimeout,
                        @JsonProperty("max-errors") int maxErrors,
-                       @JsonProperty("max-connections") int maxConnections) { }
+                       @JsonProperty("max-connections") int maxConnections,
+                       @JsonProperty("greet-pause") String greetPause) { }
 
     public static OperatorConfig defaults() {
         return ConfigLoader.defaults();

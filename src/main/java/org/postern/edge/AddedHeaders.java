@@ -7,6 +7,7 @@ import org.postern.policy.SpamConfidence;
 import java.util.Optional;
 
 import org.postern.policy.Evidence;
+import org.postern.policy.MatchedConnector;
 
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -55,7 +56,8 @@ final class AddedHeaders {
         scl.ifPresent(n -> sb.append("X-Postern-SCL: ").append(n).append("\r\n"));
         if (disposition instanceof Disposition.Junk) sb.append("X-Spam-Flag: YES\r\n");
         List<String> rules = e.rules().map(o -> o.enforcedRules()).orElse(List.of());
-        sb.append(report(ref, tenant, scl.map(String::valueOf).orElse("none"), disposition.verdict(), "none",
+        sb.append(report(ref, tenant, scl.map(String::valueOf).orElse("none"), disposition.verdict(),
+                e.connector().map(MatchedConnector::name).map(AddedHeaders::clean).orElse("none"),
                 rules.isEmpty() ? "none" : clean(String.join(",", rules))));
         return sb.toString();
     }

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.postern.dnsbl.DnsLists;
 import org.postern.policy.Decision;
+import org.postern.policy.TenantTrusts;
 import org.postern.policy.Evidence;
 import org.postern.policy.Phase;
 import org.postern.policy.PolicyPipeline;
@@ -29,9 +31,18 @@ import java.util.Optional;
  */
 public final class Explainer {
 
-    /** The client and envelope to judge. */
+    /**
+     * The client and envelope to judge.
+     *
+     * @param tls the client used STARTTLS (implied by a certificate name, which explain takes as verified)
+     */
     public record Question(InetAddress ip, Optional<String> helo, Optional<String> tlsCertName, Optional<String> authUser,
-                           String mailFrom, List<String> recipients, Optional<Path> message) { }
+                           String mailFrom, List<String> recipients, Optional<Path> message, boolean tls) {
+        public Question(InetAddress ip, Optional<String> helo, Optional<String> tlsCertName, Optional<String> authUser,
+                        String mailFrom, List<String> recipients, Optional<Path> message) {
+            this(ip, helo, tlsCertName, authUser, mailFrom, recipients, message, false);
+        }
+    }
 
     /** One phase's verdict and the reply a client would have seen. */
     public record Step(Phase phase, Optional<String> recipient, Verdict verdict, Optional<Reply> reply) { }
@@ -43,14 +54,24 @@ public final class Explainer {
     private final ReplyCatalogue replies;
     private final SenderAuthenticator authenticator;
     private final String hostname;
+    private final DnsLists dnsLists;
+    private final TenantTrusts trusts;
 
     public Explainer(PolicyPipeline pipeline, TenantDirectory tenants, ReplyCatalogue replies, SenderAuthenticator authenticator,
                      String hostname) {
+        this(pipeline, tenants, replies, authenticator, hostname, DnsLists.none(), new TenantTrusts());
+    }
+
+    /** @param trusts the same compiled trust the pipeline's stages use */
+    public Explainer(PolicyPipeline pipeline, TenantDirectory tenants, ReplyCatalogue replies, SenderAuthenticator authenticator,
+                     String hostname, DnsLists dnsLists, TenantTrusts trusts) {
         this.pipeline = pipeline;
         this.tenants = tenants;
         this.replies = replies;
         this.authenticator = authenticator;
         this.hostname = hostname;
+        this.dnsLists = dnsLists;
+        this.trusts = trusts;
     }
 
     public Explanation explain(Question q) {
@@ -62,23 +83,33 @@ public final class Explainer {
         if (q.tlsCertName().isPresent()) {
             e = e.withTls(new Evidence.TlsFacts("TLSv1.3", "(explain)", Optional.of("CN=" + q.tlsCertName().get()),
                     List.of(q.tlsCertName().get()), true));
+        } else if (q.tls()) {
+            e = e.withTls(new Evidence.TlsFacts("TLSv1.3", "(explain)", Optional.empty(), List.of(), false));
         }
         if (q.authUser().isPresent()) e = e.withAuthUser(q.authUser().get());
         e = e.withMailFrom(q.mailFrom());
         if (!record(steps, pipeline.run(Phase.MAIL, e), Optional.empty())) return end(steps);
         boolean anyAccepted = false;
+        boolean listingsAsked = false;
         for (String rcpt : q.recipients()) {
             String domain = Domains.ofAddress(rcpt);
             Optional<Tenant> owner = domain.isEmpty() ? Optional.empty() : tenants.forDomain(domain);
+            if (owner.isPresent() && !listingsAsked) {
+                e = e.withListings(dnsLists.lookup(q.ip()).await()); // as the edge: asked once, when a tenant needs them
+                listingsAsked = true;
+            }
             Evidence judged = e.judging(new Evidence.RecipientCandidate(rcpt, domain, owner));
             Verdict v = pipeline.run(Phase.RCPT, judged);
             if (record(steps, v, Optional.of(rcpt))) {
-                e = judged.recipientAccepted(owner.orElseThrow());
+                e = judged.recipientAccepted(owner.orElseThrow()).withConnector(trusts.of(owner.get()).matchedConnector(judged));
                 anyAccepted = true;
             }
         }
         if (!anyAccepted) return end(steps);
-        if (q.message().isPresent()) e = e.withAuthentication(authenticate(q, q.message().get()));
+        if (q.message().isPresent()) {
+            e = EnhancedFiltering.withOriginalClient(trusts, dnsLists, e, e.transactionTenant().orElseThrow(), received(q.message().get()));
+            e = e.withAuthentication(authenticate(q, q.message().get()));
+        }
         record(steps, pipeline.run(Phase.DATA, e), Optional.empty());
         return end(steps);
     }
@@ -106,6 +137,17 @@ public final class Explainer {
                     // a temporary file left in /tmp
                 }
             }
+        }
+    }
+
+    /** The message's Received field values, top first, as the edge's header filter notes them. */
+    private List<String> received(Path message) {
+        try (IncomingHeaderFilter filter = new IncomingHeaderFilter(OutputStream.nullOutputStream(), hostname)) {
+            Files.copy(message, filter);
+            filter.finish();
+            return filter.received();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + message + ": " + e.getMessage(), e);
         }
     }
 

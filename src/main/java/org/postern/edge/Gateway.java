@@ -11,6 +11,7 @@ import org.postern.quarantine.QuarantineKeeper;
 import org.postern.policy.LocalClientCounters;
 import org.postern.policy.PolicyPipeline;
 import org.postern.policy.StandardPipeline;
+import org.postern.policy.TenantTrusts;
 import org.postern.queue.DeliveryScheduler;
 import org.postern.queue.DeliverySettings;
 import org.postern.queue.FileSpool;
@@ -87,7 +88,8 @@ public final class Gateway implements AutoCloseable {
             spool = FileSpool.open(Path.of(config.node().dataDir()), scheduler);
 
             LocalClientCounters counters = new LocalClientCounters(clock);
-            PolicyPipeline pipeline = StandardPipeline.build(NodeServices.pipelineSettings(config), counters);
+            TenantTrusts trusts = new TenantTrusts();
+            PolicyPipeline pipeline = StandardPipeline.build(NodeServices.pipelineSettings(config), counters, trusts, clock);
             var dns = new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout()));
             var quarantine = new FileQuarantine(Path.of(config.node().dataDir()));
             EdgeContext ctx = new EdgeContext(hostname, hostname, pipeline, tenants, spool, trace, counters, dns,
@@ -95,7 +97,8 @@ public final class Gateway implements AutoCloseable {
                     new DmarcResultRecorder(services.dmarcResults(), Duration.ofMillis(500)),
                     new ContentFilter(ContentFilter.classifier(config.content().map(OperatorConfig.Content::model)), hostname, clock),
                     ViewLimits.defaults().withSpillDirectory(Files.createDirectories(Path.of(config.node().dataDir(), "tmp"))),
-                    malware = MalwareScanner.fromConfig(config));
+                    malware = MalwareScanner.fromConfig(config),
+                    NodeServices.dnsLists(config, dns), trusts);
 
             Optional<ServerTls> tls = Optional.of(TlsContextFactory.create(tlsSettings(config), hostname));
             var listener = config.listeners().smtp();
@@ -139,6 +142,7 @@ public final class Gateway implements AutoCloseable {
                 .dataInitiationTimeout(Units.duration(c.smtp().dataInitiationTimeout()))
                 .dataBlockTimeout(Units.duration(c.smtp().dataBlockTimeout()))
                 .dataTerminationTimeout(Units.duration(c.smtp().dataTimeout()))
+                .greetPause(Units.duration(c.smtp().greetPause()))
                 .build();
     }
 

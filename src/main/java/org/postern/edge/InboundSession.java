@@ -3,6 +3,7 @@ package org.postern.edge;
 import org.postern.auth.SenderAuthenticator;
 import org.postern.auth.spf.SpfOutcome;
 import org.postern.auth.spf.SpfResult;
+import org.postern.dnsbl.DnsLists;
 import org.postern.policy.AuthenticationVerdict;
 import org.postern.policy.Decision;
 import org.postern.policy.Disposition;
@@ -58,6 +59,8 @@ final class InboundSession implements SessionHandler {
     private boolean extended;
     private boolean refusedAtConnect;
     private CompletableFuture<Optional<String>> clientName = CompletableFuture.completedFuture(Optional.empty());
+    /** DNS list lookups started at CONNECT; awaited once, at the first RCPT that has a tenant. */
+    private DnsLists.Pending listings;
     private Transaction tx;
     /** A transaction whose content was just refused: the session's own refusal reply still belongs to it. */
     private Transaction aborted;
@@ -107,6 +110,7 @@ final class InboundSession implements SessionHandler {
             refusedAtConnect = true;
             return refuse(v, sessionRef, Optional.empty(), List.of(), Optional.empty());
         }
+        listings = ctx.dnsLists().lookup(ip);
         return ctx.replies().greeting();
     }
 
@@ -153,6 +157,10 @@ final class InboundSession implements SessionHandler {
     public Reply rcptTo(RcptTo rcpt) {
         String domain = Domains.ofAddress(rcpt.address());
         Optional<Tenant> owner = domain.isEmpty() ? Optional.empty() : ctx.tenants().forDomain(domain);
+        if (owner.isPresent() && listings != null) {
+            evidence = evidence.withListings(listings.await());
+            listings = null;
+        }
         Evidence judged = evidence.judging(new Evidence.RecipientCandidate(rcpt.address(), domain, owner));
         Verdict v = ctx.pipeline().run(Phase.RCPT, judged);
         if (!v.proceeds()) {
@@ -166,7 +174,7 @@ final class InboundSession implements SessionHandler {
         tx.tenant = tenant;
         tx.recipients.add(rcpt.address());
         tx.recipientChain.addAll(v.chain());
-        evidence = judged.recipientAccepted(tenant);
+        evidence = judged.recipientAccepted(tenant).withConnector(ctx.trusts().of(tenant).matchedConnector(judged));
         return ctx.replies().recipientOk();
     }
 
@@ -210,6 +218,15 @@ final class InboundSession implements SessionHandler {
     }
 
     @Override
+    public Reply earlyTalker(int octets, java.time.Duration pause) {
+        Decision d = Decision.Reject.because(new Reason(ReasonCode.CLIENT_TALKED_EARLY, octets + " octets sent during the "
+                + pause.toMillis() + " ms greet pause, before the banner", "smtp.greet-pause"));
+        refusedAtConnect = true;
+        return refuse(new Verdict(Phase.CONNECT, d, List.of(new Verdict.Step(Phase.CONNECT, "DidClientWaitForGreeting", d))),
+                sessionRef, Optional.empty(), List.of(), Optional.empty());
+    }
+
+    @Override
     public void closed(String reason) {
         if (connection != null) ctx.counters().connectionClosed(connection.clientAddress());
     }
@@ -248,6 +265,7 @@ final class InboundSession implements SessionHandler {
             } catch (IOException e) {
                 return failSpool(e);
             }
+            evidence = EnhancedFiltering.withOriginalClient(ctx.trusts(), ctx.dnsLists(), evidence, t.tenant, filter.received());
             Verdict v = ctx.pipeline().run(Phase.DATA, evidence);
             List<Verdict.Step> chain = new ArrayList<>(t.chain);
             chain.addAll(t.recipientChain);

@@ -17,7 +17,7 @@ import java.util.Optional;
  * Streams the received message through, removing from its header section what no outsider may set: every
  * {@code X-Postern-*} field and any {@code Authentication-Results} that claims our host name (RFC 8601 §5:
  * a receiver must delete results purporting to be its own). The body passes untouched, byte for byte.
- * On the way it notes Message-ID and Subject for the trace.
+ * On the way it notes Message-ID and Subject for the trace, and the Received chain for enhanced filtering.
  *
  * <p>Fields are judged whole, with their folded lines. A field longer than {@link #MAX_FIELD} is not buffered:
  * its name decides — one of ours (or any oversize Authentication-Results, which cannot be judged) is dropped,
@@ -42,6 +42,9 @@ public final class IncomingHeaderFilter extends FilterOutputStream {
     private Optional<String> subject = Optional.empty();
     private final List<String> fromFields = new ArrayList<>();
     private boolean arcFields;
+    private final List<String> received = new ArrayList<>();
+    /** Enough Received fields to walk back through any chain of hops a tenant names for enhanced filtering. */
+    private static final int MAX_RECEIVED = 30;
 
     public IncomingHeaderFilter(OutputStream out, String ourHost) {
         super(out);
@@ -146,6 +149,7 @@ public final class IncomingHeaderFilter extends FilterOutputStream {
         if (name.equals("message-id") && messageId.isEmpty()) messageId = Optional.of(utf8(value).trim());
         if (name.equals("from") && fromFields.size() < 16) fromFields.add(utf8(value).trim());
         if (name.startsWith("arc-")) arcFields = true;
+        if (name.equals("received") && received.size() < MAX_RECEIVED) received.add(utf8(value).trim());
         if (name.equals("subject") && subject.isEmpty()) {
             subject = Optional.of(DecoderUtil.decodeEncodedWords(utf8(value).trim(), DecodeMonitor.SILENT));
         }
@@ -242,4 +246,6 @@ public final class IncomingHeaderFilter extends FilterOutputStream {
 
     /** Whether any ARC-* field arrived: only then does ARC validation read the message. */
     public boolean hasArcFields() { return arcFields; }
+    /** The values of the first Received fields, top (most recent) first, unfolded: the message's path, for enhanced filtering. */
+    public List<String> received() { return List.copyOf(received); }
 }

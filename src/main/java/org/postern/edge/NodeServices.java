@@ -8,6 +8,12 @@ import org.postern.policy.Cidr;
 import org.postern.policy.LocalClientCounters;
 import org.postern.policy.PolicyPipeline;
 import org.postern.policy.StandardPipeline;
+import org.postern.policy.TenantTrusts;
+import org.postern.config.Units;
+import org.postern.dns.DnsResolver;
+import org.postern.dns.DnsjavaResolver;
+import org.postern.dnsbl.DnsList;
+import org.postern.dnsbl.DnsLists;
 import org.postern.store.Database;
 import org.postern.store.JdbcDmarcResultStore;
 import org.postern.store.JdbcTenantDocumentStore;
@@ -23,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The store-backed services every command needs (serve, apply, trace, explain): the database with its
@@ -65,16 +72,29 @@ public final class NodeServices implements AutoCloseable {
     public JdbcDmarcResultStore dmarcResults() { return new JdbcDmarcResultStore(database.dataSource()); }
 
     public Explainer explainer(OperatorConfig config) {
-        Clock clock = Clock.systemUTC();
-        PolicyPipeline pipeline = StandardPipeline.build(pipelineSettings(config), new LocalClientCounters(clock));
+        return explainer(config, Clock.systemUTC());
+    }
+
+    /** Explains with the node's real DNS lists (asked now) and the given clock (e.g. to see an entry expire). */
+    public Explainer explainer(OperatorConfig config, Clock clock) {
+        TenantTrusts trusts = new TenantTrusts();
+        PolicyPipeline pipeline = StandardPipeline.build(pipelineSettings(config), new LocalClientCounters(clock), trusts, clock);
         var dns = new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout()));
         return new Explainer(pipeline, new TenantDirectory(catalog, clock, Duration.ofSeconds(1)), new ReplyCatalogue(config.node().hostname()),
-                new SenderAuthenticator(dns, clock), config.node().hostname());
+                new SenderAuthenticator(dns, clock), config.node().hostname(), dnsLists(config, dns), trusts);
     }
 
     static StandardPipeline.Settings pipelineSettings(OperatorConfig config) {
         return new StandardPipeline.Settings(config.operator().blockedIps().stream().map(Cidr::parse).toList(),
-                config.limits().connectionsPerIp(), config.smtp().maxConnections(), config.limits().messagesPerIpPerMinute(), config.limits().maxRecipients());
+                config.limits().connectionsPerIp(), config.smtp().maxConnections(), config.limits().messagesPerIpPerMinute(), config.limits().maxRecipients(),
+                config.limits().connectionsPerNetwork(), config.limits().recipientsPerIpPerMinute());
+    }
+
+    /** The operator's DNS lists; answers are waited for up to two resolver timeouts after the lookups started. */
+    static DnsLists dnsLists(OperatorConfig config, DnsResolver dns) {
+        List<DnsList> lists = config.dnsbl().stream()
+                .map(d -> new DnsList(d.zone(), d.weight().orElse(0), d.returnCodes())).toList();
+        return new DnsLists(lists, config.dnsblThreshold(), dns, Units.duration(config.dns().timeout()).multipliedBy(2));
     }
 
     @Override

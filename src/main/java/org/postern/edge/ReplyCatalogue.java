@@ -36,10 +36,18 @@ public final class ReplyCatalogue {
             case MALWARE_SCAN_UNAVAILABLE -> Reply.of(451, "4.3.0", "Message could not be scanned for malware, try again later" + tail);
             case TRANSPORT_RULE_REJECT -> Reply.of(550, "5.7.1", oneLine(reason.evidence()) + tail);
             case SPAM_REFUSED -> Reply.of(550, "5.7.1", "Message refused as spam (" + reason.evidence() + ")" + tail);
+            case TOO_MANY_CONNECTIONS_NETWORK -> Reply.of(421, "4.7.0", hostname + " Too many connections from your network, try again later" + tail);
+            case RECIPIENT_RATE_EXCEEDED -> Reply.of(421, "4.7.0", hostname + " Too many recipients from your host, slow down and try again later" + tail);
+            case CLIENT_TALKED_EARLY -> Reply.of(554, "5.7.1", hostname + " Protocol error: you talked before the greeting" + tail);
+            case CONNECTOR_REQUIREMENT_NOT_MET -> Reply.of(550, "5.7.1", "Rejected by the recipient's connector policy: " + reason.evidence() + tail);
+            // "naming the list": the evidence says which list and entry (the recipient's own tenant's, or the operator's DNS list and its TXT)
+            case TENANT_IP_BLOCKED, LISTED_ON_DNSBL -> Reply.of(550, "5.7.1", "Service unavailable; " + reason.evidence() + tail);
             case TENANT_ATTRIBUTED, ACCEPTED_FOR_DELIVERY, SENDER_AUTHENTICATION, DMARC_QUARANTINE, DMARC_REPORT_ONLY,
                  SPAM_CONFIDENCE, SPAM_JUNKED, SPAM_QUARANTINED, MALWARE_NOT_SCANNED, TRANSPORT_RULE,
                  TRANSPORT_RULE_QUARANTINE, TRANSPORT_RULE_DELETE,
-                 DMARC_ARC_OVERRIDE, SPOOF_ALLOWED -> throw new IllegalArgumentException("not a refusal: " + reason.code());
+                 DMARC_ARC_OVERRIDE, SPOOF_ALLOWED, CONNECTOR_MATCHED, TENANT_IP_ALLOWED, TENANT_IP_ALLOW_EXPIRED,
+                 TENANT_IP_BLOCK_EXPIRED, DNSBL_SCORE, DNSBL_LOOKUP_FAILED, TRUST_PRECEDENCE, ENHANCED_FILTERING_HOP,
+                 ORIGINAL_CLIENT -> throw new IllegalArgumentException("not a refusal: " + reason.code());
         };
     }
 

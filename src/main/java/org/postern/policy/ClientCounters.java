@@ -19,4 +19,13 @@ public interface ClientCounters {
 
     /** Uses one message of the client's budget; false when none was left. */
     boolean takeMessage(InetAddress client, int perMinute);
+
+    /** Connections currently open from the client's network: its /24 (IPv4) or /64 (IPv6). */
+    default int openConnectionsInNetwork(InetAddress client) { return openConnections(client); }
+
+    /** Whether the client has recipient budget left this minute, without using it. */
+    default boolean hasRecipientBudget(InetAddress client, int perMinute) { return true; }
+
+    /** Uses one recipient of the client's budget; false when none was left. */
+    default boolean takeRecipient(InetAddress client, int perMinute) { return true; }
 }

@@ -6,14 +6,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * In-memory counters: open connections per address, and a token bucket of messages per address that refills
- * continuously at the per-minute rate (so a client is not let through in bursts at each minute boundary).
+ * In-memory counters: open connections per address and per network, and token buckets of messages and of recipients
+ * per address that refill continuously at the per-minute rate (so a client is not let through in bursts at each
+ * minute boundary).
  */
 public final class LocalClientCounters implements ClientCounters {
 
     private final Clock clock;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InetAddress, Bucket> buckets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Cidr, AtomicInteger> openPerNetwork = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetAddress, Bucket> recipientBuckets = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
 
     public LocalClientCounters(Clock clock) {
@@ -22,11 +25,13 @@ public final class LocalClientCounters implements ClientCounters {
 
     public void connectionOpened(InetAddress client) {
         open.computeIfAbsent(client, k -> new AtomicInteger()).incrementAndGet();
+        openPerNetwork.computeIfAbsent(network(client), k -> new AtomicInteger()).incrementAndGet();
         total.incrementAndGet();
     }
 
     public void connectionClosed(InetAddress client) {
         open.computeIfPresent(client, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
+        openPerNetwork.computeIfPresent(network(client), (k, v) -> v.decrementAndGet() <= 0 ? null : v);
         total.decrementAndGet();
     }
 
@@ -50,6 +55,28 @@ public final class LocalClientCounters implements ClientCounters {
     @Override
     public boolean takeMessage(InetAddress client, int perMinute) {
         return buckets.computeIfAbsent(client, k -> new Bucket(perMinute, clock.millis())).take(clock.millis(), perMinute);
+    }
+
+    @Override
+    public int openConnectionsInNetwork(InetAddress client) {
+        AtomicInteger n = openPerNetwork.get(network(client));
+        return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public boolean hasRecipientBudget(InetAddress client, int perMinute) {
+        Bucket b = recipientBuckets.get(client);
+        return b == null || b.available(clock.millis(), perMinute) >= 1;
+    }
+
+    @Override
+    public boolean takeRecipient(InetAddress client, int perMinute) {
+        return recipientBuckets.computeIfAbsent(client, k -> new Bucket(perMinute, clock.millis())).take(clock.millis(), perMinute);
+    }
+
+    /** The network a client shares with its neighbours: /24 for IPv4, /64 for IPv6 (one customer's usual allocation). */
+    static Cidr network(InetAddress client) {
+        return new Cidr(client, client.getAddress().length == 4 ? 24 : 64);
     }
 
     private static final class Bucket {

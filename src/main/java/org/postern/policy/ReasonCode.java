@@ -37,7 +37,22 @@ public enum ReasonCode {
     TRANSPORT_RULE("rules.hit"),
     TRANSPORT_RULE_REJECT("rules.reject"),
     TRANSPORT_RULE_QUARANTINE("rules.quarantine"),
-    TRANSPORT_RULE_DELETE("rules.delete");
+    TRANSPORT_RULE_DELETE("rules.delete"),
+    TOO_MANY_CONNECTIONS_NETWORK("operator.connections-per-network"),
+    RECIPIENT_RATE_EXCEEDED("operator.recipients-per-ip-per-minute"),
+    CLIENT_TALKED_EARLY("operator.early-talker"),
+    CONNECTOR_MATCHED("trust.connector"),
+    CONNECTOR_REQUIREMENT_NOT_MET("trust.connector-requirement"),
+    TENANT_IP_ALLOWED("trust.ip-allow"),
+    TENANT_IP_ALLOW_EXPIRED("trust.ip-allow-expired"),
+    TENANT_IP_BLOCKED("trust.ip-block"),
+    TENANT_IP_BLOCK_EXPIRED("trust.ip-block-expired"),
+    LISTED_ON_DNSBL("trust.dnsbl-listed"),
+    DNSBL_SCORE("trust.dnsbl-score"),
+    DNSBL_LOOKUP_FAILED("trust.dnsbl-tempfail"),
+    TRUST_PRECEDENCE("trust.precedence"),
+    ENHANCED_FILTERING_HOP("trust.enhanced-filtering-hop"),
+    ORIGINAL_CLIENT("trust.original-client");
 
     private final String id;
 

@@ -1,5 +1,6 @@
 package org.postern.policy;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -10,29 +11,44 @@ import java.util.Map;
 public final class StandardPipeline {
 
     /** The operator settings the stages need. */
-    public record Settings(List<Cidr> blockedIps, int connectionsPerIp, int maxConnections, int messagesPerIpPerMinute, int maxRecipients) { }
+    public record Settings(List<Cidr> blockedIps, int connectionsPerIp, int maxConnections, int messagesPerIpPerMinute, int maxRecipients,
+                           int connectionsPerNetwork, int recipientsPerIpPerMinute) {
+        public Settings(List<Cidr> blockedIps, int connectionsPerIp, int maxConnections, int messagesPerIpPerMinute, int maxRecipients) {
+            this(blockedIps, connectionsPerIp, maxConnections, messagesPerIpPerMinute, maxRecipients, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        }
+    }
 
     private StandardPipeline() { }
 
     public static PolicyPipeline build(Settings s, ClientCounters counters) {
+        return build(s, counters, new TenantTrusts(), Clock.systemUTC());
+    }
+
+    /** @param trusts the tenants' compiled trust settings, shared with the edge (which records the matched connector) */
+    public static PolicyPipeline build(Settings s, ClientCounters counters, TenantTrusts trusts, Clock clock) {
         return new PolicyPipeline(Map.of(
                 // CONNECT: operator limits only — no tenant is known yet.
                 Phase.CONNECT, List.of(
                         new IsClientHardBanned(s.blockedIps()),
-                        new IsConnectionLimitExceeded(counters, s.connectionsPerIp(), s.maxConnections()),
-                        IsMessageRateExceeded.atConnect(counters, s.messagesPerIpPerMinute())),
+                        new IsConnectionLimitExceeded(counters, s.connectionsPerIp(), s.maxConnections(), s.connectionsPerNetwork()),
+                        IsMessageRateExceeded.atConnect(counters, s.messagesPerIpPerMinute()),
+                        IsRecipientRateExceeded.atConnect(counters, s.recipientsPerIpPerMinute())),
                 Phase.MAIL, List.of(
                         IsMessageRateExceeded.atMail(counters, s.messagesPerIpPerMinute())),
-                // RCPT: the tenant becomes known; its trust decisions join here in later stages.
+                // RCPT: the tenant becomes known, and with it the tenant's own trust (connector > ip-allow > ip-block > DNS lists).
                 Phase.RCPT, List.of(
+                        IsRecipientRateExceeded.atRcpt(counters, s.recipientsPerIpPerMinute()),
                         new IsRecipientLimitReached(s.maxRecipients()),
                         new WhichTenantOwnsRecipient(),
                         new AreRecipientsOfOneTenant(),
-                        new IsRecipientKnown()),
-                // DATA: what authentication found (recorded first, so every outcome shows it), malware (never
-                // delivered, whatever else holds), own-domain spoofing before the owner's DMARC policy (the more
-                // specific question), then the spam confidence, then the disposition.
+                        new IsRecipientKnown(),
+                        new DoesTenantTrustClient(trusts, clock)),
+                // DATA: the original client behind a skip-listed hop (enhanced filtering: a connection-filtering
+                // refusal, known only now), what authentication found (recorded first among the content questions, so
+                // every outcome shows it), malware (never delivered, whatever else holds), own-domain spoofing before
+                // the owner's DMARC policy (the more specific question), then the spam confidence, then the disposition.
                 Phase.DATA, List.of(
+                        new DoesTenantTrustOriginalClient(trusts, clock),
                         new HowDidSenderAuthenticate(),
                         new IsMalwareDetected(),
                         new IsOwnDomainSpoofed(),

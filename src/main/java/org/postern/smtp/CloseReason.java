@@ -13,6 +13,8 @@ enum CloseReason {
     /** The handler answered 421 (at the greeting or later). */
     HANDLER_CLOSED("handler-closed", true),
     CROSS_PROTOCOL("cross-protocol", true),
+    /** The client talked before the banner (greet pause). */
+    EARLY_TALKER("early-talker", true),
     SHUTDOWN("shutdown", false),
     WRITE_STALLED("write-stalled", false),
     INTERNAL_ERROR("internal-error", true);

@@ -48,6 +48,14 @@ public interface SessionHandler {
     /** A protocol-level refusal the session made on its own (syntax, sequence, limits), for the trace. */
     default void protocolRefusal(String command, Reply reply) { }
 
+    /**
+     * The client sent {@code octets} octets during the greet pause, before our banner (RFC 5321 §4.3.1: it must wait
+     * for the greeting). Answers the refusal to send; the session then closes the connection.
+     */
+    default Reply earlyTalker(int octets, java.time.Duration pause) {
+        return Reply.of(554, "5.7.1", "Protocol error: talking before the greeting");
+    }
+
     /** The connection ended (QUIT, timeout, drop); {@code reason} says which. */
     void closed(String reason);
 

@@ -34,6 +34,21 @@ final class SmtpConnection {
     }
 
     /**
+     * Listens for {@code pause} before our banner: how many octets the client sent meanwhile (0 when it waited, as it
+     * must). What it sent stays buffered; the session refuses it anyway.
+     */
+    int octetsBeforeGreeting(Duration pause) throws IOException {
+        readTimeout(pause);
+        try {
+            int n = input.awaitAny();
+            if (n < 0) throw new java.io.EOFException("connection closed by client before the greeting");
+            return n;
+        } catch (java.net.SocketTimeoutException quiet) {
+            return 0;
+        }
+    }
+
+    /**
      * Switches to TLS after our 220 was sent. Whatever the client pipelined after STARTTLS is thrown away first:
      * those octets arrived in plaintext and must never be taken as commands of the protected session
      * (RFC 3207 §5, CVE-2011-0411).

@@ -115,6 +115,15 @@ final class SmtpInput {
         return dropped;
     }
 
+    /**
+     * Reads once if nothing is buffered: the octets now waiting, or -1 at end of stream. With a read timeout set,
+     * a silent client ends this with {@link java.net.SocketTimeoutException} and nothing is lost.
+     */
+    int awaitAny() throws IOException {
+        if (pos == limit && !fill()) return -1;
+        return limit - pos;
+    }
+
     /** Capacity of the line buffer; tests check it never grows past the command line limit. */
     int lineBufferCapacity() {
         return line.length;

@@ -71,6 +71,13 @@ final class SmtpSession implements Runnable {
 
     private CloseReason converse() throws IOException {
         Reply greeting = ask("connect", () -> handler.connect(connectionInfo));
+        if (greeting.isPositive() && !settings.greetPause().isZero()) {
+            int early = connection.octetsBeforeGreeting(settings.greetPause());
+            if (early > 0) {
+                connection.writer().send(ask("earlyTalker", () -> handler.earlyTalker(early, settings.greetPause())));
+                return CloseReason.EARLY_TALKER;
+            }
+        }
         connection.writer().send(greeting);
         if (greeting.code() == 421) return CloseReason.HANDLER_CLOSED;
         // RFC 5321 §3.1: after a 554 greeting, wait for QUIT and answer 503 to anything else.

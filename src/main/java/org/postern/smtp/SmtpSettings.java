@@ -32,11 +32,14 @@ import java.util.Objects;
  *                               10 minutes). The session never cuts the handler short (that could lose or duplicate
  *                               mail) but warns when the handler took longer; give policy a deadline below it
  * @param shutdownGrace          how long {@link SmtpServer#close()} lets busy sessions finish before closing them
+ * @param greetPause             how long to wait before the banner (zero: none). RFC 5321 §4.3.1 has the client wait for
+ *                               the greeting; one that talks first is a bot that does not listen (Postfix postscreen's
+ *                               pregreet test) and the handler is asked what to answer ({@link SessionHandler#earlyTalker})
  */
 public record SmtpSettings(String hostname, long maxMessageSize, int maxCommandLineLength, int maxDataLineLength,
                            int maxErrors, int maxCommands, int maxTransactions,
                            Duration commandTimeout, Duration dataInitiationTimeout, Duration dataBlockTimeout,
-                           Duration dataTerminationTimeout, Duration shutdownGrace) {
+                           Duration dataTerminationTimeout, Duration shutdownGrace, Duration greetPause) {
 
     /** RFC 5321 §4.5.3.1.4: the minimum command line length, CRLF included, every server must accept. */
     public static final int RFC_MIN_COMMAND_LINE = 512;
@@ -62,6 +65,10 @@ public record SmtpSettings(String hostname, long maxMessageSize, int maxCommandL
         requirePositive(dataTerminationTimeout, "dataTerminationTimeout");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         if (shutdownGrace.isNegative()) throw new IllegalArgumentException("shutdownGrace must not be negative");
+        Objects.requireNonNull(greetPause, "greetPause");
+        if (greetPause.isNegative() || greetPause.compareTo(commandTimeout) >= 0) {
+            throw new IllegalArgumentException("greetPause must be zero or more and below commandTimeout");
+        }
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -85,7 +92,7 @@ public record SmtpSettings(String hostname, long maxMessageSize, int maxCommandL
                 .maxDataLineLength(maxDataLineLength).maxErrors(maxErrors).maxCommands(maxCommands)
                 .maxTransactions(maxTransactions).commandTimeout(commandTimeout)
                 .dataInitiationTimeout(dataInitiationTimeout).dataBlockTimeout(dataBlockTimeout)
-                .dataTerminationTimeout(dataTerminationTimeout).shutdownGrace(shutdownGrace);
+                .dataTerminationTimeout(dataTerminationTimeout).shutdownGrace(shutdownGrace).greetPause(greetPause);
     }
 
     /** Builds {@link SmtpSettings}; every value starts at its default. */
@@ -102,6 +109,7 @@ public record SmtpSettings(String hostname, long maxMessageSize, int maxCommandL
         private Duration dataBlockTimeout = Duration.ofMinutes(3);
         private Duration dataTerminationTimeout = Duration.ofMinutes(10);
         private Duration shutdownGrace = Duration.ofSeconds(30);
+        private Duration greetPause = Duration.ZERO;
 
         private Builder(String hostname) {
             this.hostname = hostname;
@@ -118,6 +126,7 @@ public record SmtpSettings(String hostname, long maxMessageSize, int maxCommandL
         public Builder dataBlockTimeout(Duration d) { this.dataBlockTimeout = d; return this; }
         public Builder dataTerminationTimeout(Duration d) { this.dataTerminationTimeout = d; return this; }
         public Builder shutdownGrace(Duration d) { this.shutdownGrace = d; return this; }
+        public Builder greetPause(Duration d) { this.greetPause = d; return this; }
 
         /** Sets the command, DATA initiation and data block timeouts at once (handy for tests). */
         public Builder allReadTimeouts(Duration d) {
@@ -127,7 +136,7 @@ public record SmtpSettings(String hostname, long maxMessageSize, int maxCommandL
         public SmtpSettings build() {
             return new SmtpSettings(hostname, maxMessageSize, maxCommandLineLength, maxDataLineLength, maxErrors,
                     maxCommands, maxTransactions, commandTimeout, dataInitiationTimeout, dataBlockTimeout,
-                    dataTerminationTimeout, shutdownGrace);
+                    dataTerminationTimeout, shutdownGrace, greetPause);
         }
     }
 }

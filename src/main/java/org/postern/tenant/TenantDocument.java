@@ -28,7 +28,8 @@ public record TenantDocument(
         @JsonProperty("transport-rules") List<JsonNode> transportRules,
         Optional<Quarantine> quarantine,
         List<DkimKey> dkim,
-        Optional<OutboundLimits> outbound) {
+        Optional<OutboundLimits> outbound,
+        @JsonProperty("enhanced-filtering") Optional<EnhancedFiltering> enhancedFiltering) {
 
     public TenantDocument {
         domains = domains == null ? List.of() : List.copyOf(domains);
@@ -43,6 +44,7 @@ public record TenantDocument(
         quarantine = quarantine == null ? Optional.empty() : quarantine;
         dkim = dkim == null ? List.of() : List.copyOf(dkim);
         outbound = outbound == null ? Optional.empty() : outbound;
+        enhancedFiltering = enhancedFiltering == null ? Optional.empty() : enhancedFiltering;
     }
 
     @JsonInclude(JsonInclude.Include.NON_ABSENT)
@@ -145,5 +147,13 @@ public record TenantDocument(
             recipientsPerDay = recipientsPerDay == null ? Optional.empty() : recipientsPerDay;
             onLimit = onLimit == null ? Optional.empty() : onLimit;
         }
+    }
+
+    /**
+     * Enhanced filtering (skip listing): the tenant's MX points at another gateway first, whose addresses are listed
+     * here; Postern then judges the client in front of them, taken from the Received chain at end of data.
+     */
+    public record EnhancedFiltering(@JsonProperty("skip-ips") List<String> skipIps) {
+        public EnhancedFiltering { skipIps = skipIps == null ? List.of() : List.copyOf(skipIps); }
     }
 }

@@ -72,8 +72,17 @@ final class TenantValidator {
                 throw new TenantValidationException(where + c.name() + ".match needs tls-cert-names, ips or sender-domains");
             }
             for (String ip : c.match().ips()) cidr(where + c.name() + ".match.ips", ip);
+            for (String n : c.match().tlsCertNames()) name(where + c.name() + ".match.tls-cert-names", n);
+            for (String n : c.match().senderDomains()) name(where + c.name() + ".match.sender-domains", n);
+            if (c.restrictToIps().orElse(false) && c.match().ips().isEmpty()) {
+                throw new TenantValidationException(where + c.name() + ".restrict-to-ips needs match.ips");
+            }
             c.trust().ifPresent(v -> oneOf(where + c.name() + ".trust", v, CONNECTOR_TRUST));
         }
+        d.enhancedFiltering().ifPresent(ef -> {
+            if (ef.skipIps().isEmpty()) throw new TenantValidationException(t + "enhanced-filtering.skip-ips needs at least one address");
+            for (String ip : ef.skipIps()) cidr(t + "enhanced-filtering.skip-ips", ip);
+        });
         d.antiSpam().ifPresent(a -> {
             a.mode().ifPresent(m -> oneOf(t + "anti-spam.mode", m, SPAM_MODES));
             a.junkAt().ifPresent(v -> scl(t + "anti-spam.junk-at", v));
@@ -150,6 +159,16 @@ final class TenantValidator {
             return Domains.normalize(domain);
         } catch (IllegalArgumentException e) {
             return "";
+        }
+    }
+
+    /** A domain name, or a wildcard "*.domain" covering one more label. */
+    private static void name(String where, String value) {
+        String bare = value.trim().startsWith("*.") ? value.trim().substring(2) : value;
+        try {
+            Domains.normalize(bare);
+        } catch (IllegalArgumentException e) {
+            throw new TenantValidationException(where + ": " + e.getMessage());
         }
     }
 

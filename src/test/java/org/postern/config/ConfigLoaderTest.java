@@ -134,4 +134,37 @@ class ConfigLoaderTest {
         Files.writeString(f, "malware: { archives: { max-depth: 0 } }\n");
         assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("malware.archives.max-depth");
     }
+
+    @Test
+    void dnsListsTakeReturnCodesAndAThreshold() throws Exception {
+        Path f = dir.resolve("lists.yaml");
+        Files.writeString(f, """
+                dnsbl:
+                  - { zone: zen.dnsbl.test, return-codes: { "127.0.0.2": 10, "127.0.0.10": 3 } }
+                  - { zone: list.dnswl.test, weight: -5 }
+                dnsbl-threshold: 8
+                limits: { connections-per-network: 30, recipients-per-ip-per-minute: 100 }
+                smtp: { greet-pause: 2s }
+                """);
+        OperatorConfig c = ConfigLoader.load(f);
+        assertThat(c.dnsbl().get(0).returnCodes()).containsEntry("127.0.0.2", 10).containsEntry("127.0.0.10", 3);
+        assertThat(c.dnsbl().get(0).weight()).isEmpty();
+        assertThat(c.dnsbl().get(1).weight()).contains(-5);
+        assertThat(c.dnsblThreshold()).isEqualTo(8);
+        assertThat(c.limits().connectionsPerNetwork()).isEqualTo(30);
+        assertThat(Units.duration(c.smtp().greetPause())).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void badDnsListsAreRefusedNamingTheZone() throws Exception {
+        Path f = dir.resolve("badlists.yaml");
+        Files.writeString(f, "dnsbl: [ { zone: zen.dnsbl.test } ]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("zen.dnsbl.test").hasMessageContaining("weight or return-codes");
+        Files.writeString(f, "dnsbl: [ { zone: zen.dnsbl.test, return-codes: { \"10.0.0.2\": 5 } } ]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("127.0.0.0/8");
+        Files.writeString(f, "dnsbl-threshold: 0\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("dnsbl-threshold");
+        Files.writeString(f, "smtp: { greet-pause: 10m, command-timeout: 5m }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("smtp.greet-pause");
+    }
 }

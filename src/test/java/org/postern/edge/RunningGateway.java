@@ -30,6 +30,10 @@ final class RunningGateway extends TestGateway {
         super(dir, HOST, extraYaml);
     }
 
+    RunningGateway(Path dir, String extraYaml, java.time.Clock clock) {
+        super(dir, HOST, extraYaml, clock);
+    }
+
 
 
     Optional<TraceRecord> trace(String ref) {

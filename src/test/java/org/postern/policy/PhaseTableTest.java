@@ -39,13 +39,14 @@ class PhaseTableTest {
     void connectAsksOnlyOperatorQuestions() {
         // No tenant is known at CONNECT: only operator limits may act there.
         assertThat(pipeline.stages(Phase.CONNECT)).extracting(Stage::name)
-                .containsExactly("IsClientHardBanned", "IsConnectionLimitExceeded", "IsMessageRateExceeded");
+                .containsExactly("IsClientHardBanned", "IsConnectionLimitExceeded", "IsMessageRateExceeded", "IsRecipientRateExceeded");
     }
 
     @Test
-    void rcptJudgesLimitThenTenantThenRecipient() {
+    void rcptJudgesLimitsThenTenantThenRecipientThenTheTenantsTrust() {
         assertThat(pipeline.stages(Phase.RCPT)).extracting(Stage::name)
-                .containsExactly("IsRecipientLimitReached", "WhichTenantOwnsRecipient", "AreRecipientsOfOneTenant", "IsRecipientKnown");
+                .containsExactly("IsRecipientRateExceeded", "IsRecipientLimitReached", "WhichTenantOwnsRecipient", "AreRecipientsOfOneTenant",
+                        "IsRecipientKnown", "DoesTenantTrustClient");
     }
 
     @Test

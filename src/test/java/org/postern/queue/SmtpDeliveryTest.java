@@ -1,5 +1,6 @@
 package org.postern.queue;
 
+import org.postern.testsupport.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.postern.queue.QueueTesting.WAIT;
 import static org.postern.queue.QueueTesting.awaitTrue;

@@ -39,18 +39,18 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A throw-away PKI for TLS tests, made with BouncyCastle: CAs, server and client certificates, PEM files. */
-final class TestPki {
+public final class TestPki {
 
     private static final AtomicLong SERIAL = new AtomicLong(1000);
 
     /** A key pair and its certificate. */
-    record Issued(KeyPair keys, X509Certificate certificate) {
+    public record Issued(KeyPair keys, X509Certificate certificate) {
     }
 
     private TestPki() {
     }
 
-    static KeyPair ecKeys() {
+    public static KeyPair ecKeys() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -70,21 +70,28 @@ final class TestPki {
         }
     }
 
-    static Issued ca(String cn) {
+    public static Issued ca(String cn) {
         KeyPair keys = ecKeys();
         X500Name name = new X500Name("O=Postern Test,CN=" + cn);
         return new Issued(keys, sign(name, keys, name, keys, true, null, new String[0]));
     }
 
     /** A client certificate with the clientAuth purpose and the given DNS names. */
-    static Issued client(Issued ca, String cn, String... dnsNames) {
+    public static Issued client(Issued ca, String cn, String... dnsNames) {
         KeyPair keys = ecKeys();
         return new Issued(keys, sign(new X500Name("O=Partner,CN=" + cn), keys, issuerName(ca), ca.keys(), false,
                 KeyPurposeId.id_kp_clientAuth, dnsNames));
     }
 
+    /** A client certificate signed by its own key: any name at all, vouched for by nobody. */
+    public static Issued selfSignedClient(String cn, String... dnsNames) {
+        KeyPair keys = ecKeys();
+        X500Name name = new X500Name("O=Partner,CN=" + cn);
+        return new Issued(keys, sign(name, keys, name, keys, false, KeyPurposeId.id_kp_clientAuth, dnsNames));
+    }
+
     /** A server certificate signed by {@code ca} for the given key. */
-    static X509Certificate server(Issued ca, KeyPair keys, String cn) {
+    public static X509Certificate server(Issued ca, KeyPair keys, String cn) {
         return sign(new X500Name("CN=" + cn), keys, issuerName(ca), ca.keys(), false, KeyPurposeId.id_kp_serverAuth,
                 new String[] {cn});
     }
@@ -118,7 +125,7 @@ final class TestPki {
     }
 
     /** A client-side context that trusts any server and presents {@code client} if given. */
-    static SSLContext clientContext(Issued client, X509Certificate... chain) {
+    public static SSLContext clientContext(Issued client, X509Certificate... chain) {
         try {
             KeyManager[] keyManagers = null;
             if (client != null) {
@@ -140,7 +147,7 @@ final class TestPki {
     }
 
     /** Writes objects as PEM (a PrivateKey becomes PKCS#1 / SEC1; wrap it in a JcaPKCS8Generator for PKCS#8). */
-    static Path writePem(Path file, Object... objects) {
+    public static Path writePem(Path file, Object... objects) {
         try (Writer w = Files.newBufferedWriter(file); JcaPEMWriter pem = new JcaPEMWriter(w)) {
             for (Object o : objects) pem.writeObject(o);
         } catch (IOException e) {

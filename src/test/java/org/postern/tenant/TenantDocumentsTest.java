@@ -140,4 +140,24 @@ class TenantDocumentsTest {
                 anti-malware: { macro: block }
                 """)).hasMessageContaining("macro");
     }
+
+    @Test
+    void refusesConnectorsAndHopsThatCannotWork() {
+        String base = "id: c\ndomains: [c.test]\ndelivery: maildir:/x\n";
+        assertThatThrownBy(() -> TenantDocuments.parse(base + """
+                connectors: [ { name: p, kind: partner, match: { sender-domains: [p.test] }, restrict-to-ips: true } ]
+                """)).hasMessageContaining("p.restrict-to-ips needs match.ips");
+        assertThatThrownBy(() -> TenantDocuments.parse(base + """
+                connectors: [ { name: p, kind: partner, match: { tls-cert-names: ["mail..p.test"] } } ]
+                """)).hasMessageContaining("p.match.tls-cert-names");
+        assertThatThrownBy(() -> TenantDocuments.parse(base + "enhanced-filtering: { skip-ips: [nope] }\n"))
+                .hasMessageContaining("enhanced-filtering.skip-ips");
+        Tenant ok = TenantDocuments.parse(base + """
+                ip-allow: [ { cidr: "2001:db8::/32", expires: 2026-12-01T00:00:00Z, comment: trial } ]
+                connectors: [ { name: p, kind: on-premises, match: { tls-cert-names: ["*.c.test"], ips: [192.0.2.0/24] } } ]
+                enhanced-filtering: { skip-ips: [198.51.100.0/24] }
+                """).get(0);
+        assertThat(ok.document().enhancedFiltering()).isPresent();
+        assertThat(TenantDocuments.fromJson(TenantDocuments.toJson(ok.document())).document()).isEqualTo(ok.document());
+    }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +29,11 @@ public class TestGateway implements AutoCloseable {
 
     /** {@code extraYaml} is appended to a config naming node, listener (free port), store and DNS server. */
     public TestGateway(Path dir, String hostname, String extraYaml) {
+        this(dir, hostname, extraYaml, Clock.systemUTC());
+    }
+
+    /** As above, on a clock the test controls (expiring entries, rates). */
+    public TestGateway(Path dir, String hostname, String extraYaml, Clock clock) {
         this.dir = dir;
         this.hostname = hostname;
         this.configFile = dir.resolve("postern.yaml");
@@ -41,7 +47,7 @@ public class TestGateway implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Files.writeString(configFile, yaml);
-            this.gateway = Gateway.start(ConfigLoader.load(configFile));
+            this.gateway = Gateway.start(ConfigLoader.load(configFile), clock);
         } catch (IOException e) {
             dns.close();
             throw new UncheckedIOException(e);

@@ -122,8 +122,21 @@ public final class TestSmtpClient implements Closeable {
 
     /** Connects and reads the greeting; {@code timeout} applies to connect and every read. */
     public static TestSmtpClient connect(String host, int port, Duration timeout) {
+        return connect(null, host, port, timeout);
+    }
+
+    /**
+     * Connects from a given local address, e.g. "127.0.0.2": on Linux all of 127.0.0.0/8 is the loopback, so a test
+     * can play clients with different addresses and networks.
+     */
+    public static TestSmtpClient connectFrom(String localAddress, int port) {
+        return connect(localAddress, "127.0.0.1", port, DEFAULT_TIMEOUT);
+    }
+
+    private static TestSmtpClient connect(String localAddress, String host, int port, Duration timeout) {
         Socket s = new Socket();
         try {
+            if (localAddress != null) s.bind(new InetSocketAddress(localAddress, 0));
             s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
             s.setSoTimeout((int) timeout.toMillis());
             s.setTcpNoDelay(true);
