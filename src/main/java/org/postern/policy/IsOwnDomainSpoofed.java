@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * DATA: mail claiming to come from one of the tenant's own domains (MAIL FROM or header From) must prove it: an
- * authenticated session, SPF pass for an aligned MAIL FROM, or an aligned DKIM signature. Anything else is the
+ * authenticated session, the tenant's on-premises connector, SPF pass for an aligned MAIL FROM, or an aligned DKIM
+ * signature. Anything else is the
  * classic CEO-fraud spoof. The tenant may allow known (domain, infrastructure) pairs, as spoof intelligence does.
  */
 public final class IsOwnDomainSpoofed implements Stage {
@@ -25,6 +26,10 @@ public final class IsOwnDomainSpoofed implements Stage {
     @Override
     public Decision decide(Evidence e) {
         if (e.authentication().isEmpty() || e.transactionTenant().isEmpty() || e.authUser().isPresent()) return Decision.Continue.silent();
+        // The tenant's own servers (its on-premises connector) legitimately send as its domains.
+        if (e.connector().filter(c -> c.onPremises() && c.tenant().equals(e.transactionTenant().get().id())).isPresent()) {
+            return Decision.Continue.silent();
+        }
         SenderAuthentication a = e.authentication().get();
         Tenant tenant = e.transactionTenant().get();
         OrganizationalDomain org = AuthenticationVerdict.ORGANIZATIONAL_DOMAINS;
