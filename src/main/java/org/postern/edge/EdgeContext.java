@@ -1,8 +1,6 @@
 package org.postern.edge;
 
 import org.postern.auth.SenderAuthenticator;
-import org.postern.content.ViewLimits;
-import org.postern.malware.MalwareScanner;
 import org.postern.quarantine.FileQuarantine;
 
 import org.postern.dns.DnsResolver;
@@ -24,7 +22,6 @@ public record EdgeContext(String hostname, String node, PolicyPipeline pipeline,
                           Spool spool, TraceStore trace, LocalClientCounters counters, DnsResolver dns,
                           Clock clock, References references, ReplyCatalogue replies,
                           SenderAuthenticator authenticator, FileQuarantine quarantine,
-                          DmarcResultRecorder dmarcResults, ContentFilter content, ViewLimits viewLimits,
-                          MalwareScanner malware,
+                          DmarcResultRecorder dmarcResults, EndOfData endOfData,
                           DnsLists dnsLists, TenantTrusts trusts) {
 }

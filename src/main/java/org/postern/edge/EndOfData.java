@@ -12,6 +12,9 @@ import org.postern.content.TextPart;
 import org.postern.malware.AntiMalwarePolicy;
 import org.postern.malware.MalwareVerdict;
 import org.postern.malware.ScannedPart;
+import org.postern.config.OperatorConfig;
+import org.postern.content.ViewLimits;
+import org.postern.malware.MalwareScanner;
 import org.postern.policy.Evidence;
 import org.postern.rules.RuleOutcome;
 import org.postern.rules.RuleSubject;
@@ -20,7 +23,9 @@ import org.postern.tenant.Tenant;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,27 +38,50 @@ import java.util.concurrent.CompletionException;
  */
 final class EndOfData {
 
-    private EndOfData() { }
+    private final SenderAuthenticator authenticator;
+    private final ContentFilter content;
+    private final MalwareScanner malware;
+    private final ViewLimits limits;
+    private final Clock clock;
+
+    EndOfData(SenderAuthenticator authenticator, ContentFilter content, MalwareScanner malware, ViewLimits limits, Clock clock) {
+        this.authenticator = authenticator;
+        this.content = content;
+        this.malware = malware;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    /** The node's whole end-of-DATA set from its configuration (live sessions and explain share it). */
+    static EndOfData of(OperatorConfig config, SenderAuthenticator authenticator, MalwareScanner malware, Clock clock) throws IOException {
+        return new EndOfData(authenticator,
+                new ContentFilter(ContentFilter.classifier(config.content().map(OperatorConfig.Content::model)), config.node().hostname(), clock),
+                malware, ViewLimits.defaults().withSpillDirectory(Files.createDirectories(Path.of(config.node().dataDir(), "tmp"))), clock);
+    }
+
+    SenderAuthenticator authenticator() {
+        return authenticator;
+    }
 
     /** The message's facts added to the session's evidence. */
-    static Evidence gather(EdgeContext ctx, Evidence e, Tenant tenant, List<String> recipients,
-                           SenderAuthenticator.Envelope envelope, SpfResult spf, Path message, List<String> fromFields, boolean hasArcFields) throws IOException {
-        Evidence authenticated = e.withAuthentication(ctx.authenticator().authenticate(envelope, spf, message, fromFields, hasArcFields));
-        try (MessageView view = MessageView.parse(message, ctx.viewLimits())) {
+    Evidence gather(Evidence e, Tenant tenant, List<String> recipients,
+                    SenderAuthenticator.Envelope envelope, SpfResult spf, Path message, List<String> fromFields, boolean hasArcFields) throws IOException {
+        Evidence authenticated = e.withAuthentication(authenticator.authenticate(envelope, spf, message, fromFields, hasArcFields));
+        try (MessageView view = MessageView.parse(message, limits)) {
             AntiMalwarePolicy policy = AntiMalwarePolicy.from(tenant.document().antiMalware());
-            CompletableFuture<MalwareVerdict> malware = CompletableFuture.supplyAsync(
-                    () -> ctx.malware().scan(message, parts(view), policy), Threads.VIRTUAL);
+            CompletableFuture<MalwareVerdict> scan = CompletableFuture.supplyAsync(
+                    () -> malware.scan(message, parts(view), policy), Threads.VIRTUAL);
             RuleSubject subject = ruleSubject(authenticated, view, recipients);
-            Instant now = ctx.clock().instant();
+            Instant now = clock.instant();
             // A rule that trusts the message on envelope and headers alone (SCL -1) saves the classifier's cost;
             // malware is scanned all the same.
             SclResult scl = tenant.transportRules().envelopeOnlySclBypass(subject, now).isPresent()
                     ? new SclResult(-1, 0, 0, 0, List.of(new ContentReason(ContentReasonCode.TRUSTED, "classifier skipped: a transport rule sets SCL -1 on envelope and headers", 0)))
-                    : ctx.content().score(view, authenticated, tenant);
+                    : content.score(view, authenticated, tenant);
             RuleOutcome rules = tenant.transportRules().evaluate(subject.withScl(scl.scl()), now);
             MalwareVerdict verdict;
             try {
-                verdict = malware.join();
+                verdict = scan.join();
             } catch (CompletionException failed) {
                 // The scanner reports its own failures as verdicts; anything else still must not let mail through.
                 verdict = new MalwareVerdict.ScanUnavailable(String.valueOf(failed.getCause()));

@@ -52,23 +52,19 @@ public final class Explainer {
     private final PolicyPipeline pipeline;
     private final TenantDirectory tenants;
     private final ReplyCatalogue replies;
-    private final SenderAuthenticator authenticator;
+    private final EndOfData endOfData;
     private final String hostname;
     private final DnsLists dnsLists;
     private final TenantTrusts trusts;
 
-    public Explainer(PolicyPipeline pipeline, TenantDirectory tenants, ReplyCatalogue replies, SenderAuthenticator authenticator,
-                     String hostname) {
-        this(pipeline, tenants, replies, authenticator, hostname, DnsLists.none(), new TenantTrusts());
-    }
 
     /** @param trusts the same compiled trust the pipeline's stages use */
-    public Explainer(PolicyPipeline pipeline, TenantDirectory tenants, ReplyCatalogue replies, SenderAuthenticator authenticator,
+    public Explainer(PolicyPipeline pipeline, TenantDirectory tenants, ReplyCatalogue replies, EndOfData endOfData,
                      String hostname, DnsLists dnsLists, TenantTrusts trusts) {
         this.pipeline = pipeline;
         this.tenants = tenants;
         this.replies = replies;
-        this.authenticator = authenticator;
+        this.endOfData = endOfData;
         this.hostname = hostname;
         this.dnsLists = dnsLists;
         this.trusts = trusts;
@@ -90,6 +86,7 @@ public final class Explainer {
         e = e.withMailFrom(q.mailFrom());
         if (!record(steps, pipeline.run(Phase.MAIL, e), Optional.empty())) return end(steps);
         boolean anyAccepted = false;
+        List<String> accepted = new ArrayList<>();
         boolean listingsAsked = false;
         for (String rcpt : q.recipients()) {
             String domain = Domains.ofAddress(rcpt);
@@ -101,6 +98,7 @@ public final class Explainer {
             Evidence judged = e.judging(new Evidence.RecipientCandidate(rcpt, domain, owner));
             Verdict v = pipeline.run(Phase.RCPT, judged);
             if (record(steps, v, Optional.of(rcpt))) {
+                accepted.add(rcpt);
                 e = judged.recipientAccepted(owner.orElseThrow()).withConnector(trusts.of(owner.get()).matchedConnector(judged));
                 anyAccepted = true;
             }
@@ -108,14 +106,17 @@ public final class Explainer {
         if (!anyAccepted) return end(steps);
         if (q.message().isPresent()) {
             e = EnhancedFiltering.withOriginalClient(trusts, dnsLists, e, e.transactionTenant().orElseThrow(), received(q.message().get()));
-            e = e.withAuthentication(authenticate(q, q.message().get()));
+            e = gather(q, e, accepted, q.message().get());
         }
         record(steps, pipeline.run(Phase.DATA, e), Optional.empty());
         return end(steps);
     }
 
-    /** As the edge does it: the message through the incoming-header filter into a file, then SPF, DKIM, ARC, DMARC. */
-    private SenderAuthentication authenticate(Question q, Path message) {
+    /**
+     * As the edge does it: the message through the incoming-header filter into a file, then authentication, the
+     * malware scan, the content filter and the tenant's transport rules.
+     */
+    private Evidence gather(Question q, Evidence e, List<String> recipients, Path message) {
         Path filtered = null;
         try {
             filtered = Files.createTempFile("postern-explain", ".eml");
@@ -126,9 +127,10 @@ public final class Explainer {
                 filter.finish();
             }
             var envelope = new SenderAuthenticator.Envelope(q.ip(), q.helo().orElse("unknown"), q.mailFrom());
-            return authenticator.authenticate(envelope, authenticator.checkSpf(envelope), filtered, filter.fromFields(), filter.hasArcFields());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + message + ": " + e.getMessage(), e);
+            return endOfData.gather(e, e.transactionTenant().orElseThrow(), recipients, envelope,
+                    endOfData.authenticator().checkSpf(envelope), filtered, filter.fromFields(), filter.hasArcFields());
+        } catch (IOException failed) {
+            throw new UncheckedIOException("cannot read " + message + ": " + failed.getMessage(), failed);
         } finally {
             if (filtered != null) {
                 try {

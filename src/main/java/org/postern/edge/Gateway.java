@@ -3,7 +3,6 @@ package org.postern.edge;
 import org.postern.config.OperatorConfig;
 import org.postern.config.Units;
 import org.postern.auth.SenderAuthenticator;
-import org.postern.content.ViewLimits;
 import org.postern.dns.DnsjavaResolver;
 import org.postern.malware.MalwareScanner;
 import org.postern.quarantine.FileQuarantine;
@@ -92,12 +91,11 @@ public final class Gateway implements AutoCloseable {
             PolicyPipeline pipeline = StandardPipeline.build(NodeServices.pipelineSettings(config), counters, trusts, clock);
             var dns = new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout()));
             var quarantine = new FileQuarantine(Path.of(config.node().dataDir()));
+            var authenticator = new SenderAuthenticator(dns, clock);
             EdgeContext ctx = new EdgeContext(hostname, hostname, pipeline, tenants, spool, trace, counters, dns,
-                    clock, new References(clock), new ReplyCatalogue(hostname), new SenderAuthenticator(dns, clock), quarantine,
+                    clock, new References(clock), new ReplyCatalogue(hostname), authenticator, quarantine,
                     new DmarcResultRecorder(services.dmarcResults(), Duration.ofMillis(500)),
-                    new ContentFilter(ContentFilter.classifier(config.content().map(OperatorConfig.Content::model)), hostname, clock),
-                    ViewLimits.defaults().withSpillDirectory(Files.createDirectories(Path.of(config.node().dataDir(), "tmp"))),
-                    malware = MalwareScanner.fromConfig(config),
+                    EndOfData.of(config, authenticator, malware = MalwareScanner.fromConfig(config), clock),
                     NodeServices.dnsLists(config, dns), trusts);
 
             Optional<ServerTls> tls = Optional.of(TlsContextFactory.create(tlsSettings(config), hostname));

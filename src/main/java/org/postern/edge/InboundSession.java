@@ -260,7 +260,7 @@ final class InboundSession implements SessionHandler {
             // The transaction ends with this reply (RFC 5321 §4.1.1.4): later refusals get the session's reference.
             if (tx == t) tx = null;
             try {
-                evidence = EndOfData.gather(ctx, evidence.withClientName(clientName()), t.tenant, t.recipients, t.authEnvelope, spfResult(t),
+                evidence = ctx.endOfData().gather(evidence.withClientName(clientName()), t.tenant, t.recipients, t.authEnvelope, spfResult(t),
                         pending.contentFile(), filter.fromFields(), filter.hasArcFields());
             } catch (IOException e) {
                 return failSpool(e);

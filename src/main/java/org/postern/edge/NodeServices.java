@@ -2,6 +2,7 @@ package org.postern.edge;
 
 import org.postern.auth.SenderAuthenticator;
 import org.postern.config.OperatorConfig;
+import org.postern.malware.MalwareScanner;
 import org.postern.config.Units;
 import org.postern.dns.DnsjavaResolver;
 import org.postern.policy.Cidr;
@@ -80,8 +81,14 @@ public final class NodeServices implements AutoCloseable {
         TenantTrusts trusts = new TenantTrusts();
         PolicyPipeline pipeline = StandardPipeline.build(pipelineSettings(config), new LocalClientCounters(clock), trusts, clock);
         var dns = new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout()));
+        EndOfData endOfData;
+        try {
+            endOfData = EndOfData.of(config, new SenderAuthenticator(dns, clock), MalwareScanner.fromConfig(config), clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the content filters: " + e.getMessage(), e);
+        }
         return new Explainer(pipeline, new TenantDirectory(catalog, clock, Duration.ofSeconds(1)), new ReplyCatalogue(config.node().hostname()),
-                new SenderAuthenticator(dns, clock), config.node().hostname(), dnsLists(config, dns), trusts);
+                endOfData, config.node().hostname(), dnsLists(config, dns), trusts);
     }
 
     static StandardPipeline.Settings pipelineSettings(OperatorConfig config) {

@@ -189,22 +189,25 @@ class StoreUnavailableTest {
         }
         String needle = "X-E2E-Marker: store-" + tag + "\r\n";
         String needleLf = "X-E2E-Marker: store-" + tag + "\n";
-        try (Stream<Path> files = Files.walk(mail)) {
-            long n = 0;
-            // Only delivered files (new/); a file in tmp/ may be renamed away between listing and reading.
-            for (Path f : files.filter(p -> p.getParent().getFileName().toString().equals("new")).filter(Files::isRegularFile).toList()) {
-                String text;
-                try {
-                    text = Files.readString(f, StandardCharsets.ISO_8859_1);
-                } catch (java.nio.file.NoSuchFileException gone) {
-                    continue;
-                }
-                if (text.contains(needle) || text.contains(needleLf)) {
-                    n++;
+        // Only delivered files (each Maildir's new/): files in tmp/ are renamed away while we look.
+        List<Path> delivered = new java.util.ArrayList<>();
+        try (Stream<Path> maildirs = Files.list(mail)) {
+            for (Path maildir : maildirs.toList()) {
+                Path fresh = maildir.resolve("new");
+                if (!Files.isDirectory(fresh)) continue;
+                try (Stream<Path> files = Files.list(fresh)) {
+                    delivered.addAll(files.toList());
                 }
             }
-            return n;
         }
+        long n = 0;
+        for (Path f : delivered) {
+            String text = Files.readString(f, StandardCharsets.ISO_8859_1);
+            if (text.contains(needle) || text.contains(needleLf)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private Path writeConfig(Path mail) throws IOException {

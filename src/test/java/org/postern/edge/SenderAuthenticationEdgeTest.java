@@ -204,6 +204,10 @@ class SenderAuthenticationEdgeTest {
         assertThat(out.exitCode()).as(out.stderr()).isZero();
         assertThat(out.stdout()).contains("spf=fail (smtp.mailfrom=bank.example, matched -all")
                 .contains("dkim=none").contains("dmarc=fail").contains("auth.dmarc-reject").contains("5.7.26");
+        // The same end-of-DATA stages as a live session: where DMARC does not end it, the content filter speaks too.
+        var reportOnly = RunningGateway.cli("explain", "--config", gw.configFile.toString(), "--ip", "127.0.0.1", "--helo", "client.example",
+                "--from", "security@bank.example", "--to", "finn@tailspin.test", "--message", eml.toString(), "--json");
+        assertThat(reportOnly.stdout()).contains("auth.dmarc-report-only").contains("content.scl: SCL ");
     }
 
     private static String phish() {
