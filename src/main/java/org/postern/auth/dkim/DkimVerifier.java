@@ -57,6 +57,10 @@ public final class DkimVerifier {
     private final DnsResolver dns;
     private final Clock clock;
 
+    private static final int MAX_PARSED_KEYS = 10_000;
+    /** Key records as published (TXT text) to their parsed form; a changed record is a new entry. */
+    private final java.util.concurrent.ConcurrentHashMap<String, DkimKeyRecord> parsedKeys = new java.util.concurrent.ConcurrentHashMap<>();
+
     public DkimVerifier(DnsResolver dns, Clock clock) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -166,11 +170,18 @@ public final class DkimVerifier {
      * RFC 6376 §3.6.2.2 leaves several records at one name undefined; we take the first that parses as a key
      * record, so an unrelated TXT record beside the key does not break verification.
      */
-    private static DkimKeyRecord firstKeyRecord(String name, List<String> records) throws DkimProblem {
+    private DkimKeyRecord firstKeyRecord(String name, List<String> records) throws DkimProblem {
         DkimProblem first = null;
         for (String record : records) {
+            DkimKeyRecord known = parsedKeys.get(record);
+            if (known != null) return known;
             try {
-                return DkimKeyRecord.parse(record);
+                DkimKeyRecord parsed = DkimKeyRecord.parse(record);
+                // Decoding the key (base64, DER, KeyFactory) costs more than the rest of a verification around
+                // the signature check; the same few keys sign most mail. Bounded: cleared when full.
+                if (parsedKeys.size() >= MAX_PARSED_KEYS) parsedKeys.clear();
+                parsedKeys.put(record, parsed);
+                return parsed;
             } catch (DkimProblem p) {
                 if (first == null) first = p;
             }
