@@ -3,14 +3,9 @@
 # Usage: bench/auth/run.sh   (builds the test classes; prints both scores and their ratio)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-./mvnw -B -q test-compile
-cp_file=target/bench-classpath.txt
-./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
-cp="target/test-classes:target/classes:$(cat "$cp_file")"
+source bench/jmh.sh
 out=target/bench-auth.json
-"$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -cp "$cp" org.openjdk.jmh.Main SenderAuthenticationBenchmark \
-  -rf json -rff "$out" "$@"
+jmh SenderAuthenticationBenchmark "$out" "$@"
 python3 - "$out" <<'PY'
 import json, sys
 rows = {r["benchmark"].rsplit(".", 1)[1]: r["primaryMetric"]["score"] for r in json.load(open(sys.argv[1]))}

@@ -4,15 +4,10 @@
 # Usage: bench/rcpt-decision/run.sh [JMH options]   (builds the test classes; prints both scores and their ratio)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-./mvnw -B -q test-compile
-cp_file=target/bench-classpath.txt
-./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
-cp="target/test-classes:target/classes:$(cat "$cp_file")"
+source bench/jmh.sh
 out=target/bench-rcpt-decision.json
 log=target/bench-rcpt-decision.log
-"$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -cp "$cp" org.openjdk.jmh.Main RcptDecisionBenchmark \
-  -rf json -rff "$out" "$@" | tee "$log"
+jmh RcptDecisionBenchmark "$out" "$@" | tee "$log"
 python3 - "$out" "$log" <<'PY'
 import json, re, sys
 rows = {r["benchmark"].rsplit(".", 1)[1]: r["primaryMetric"] for r in json.load(open(sys.argv[1]))}

@@ -4,14 +4,9 @@
 # Usage: bench/rules/run.sh   (builds the test classes; prints the scores and their ratios; extra args go to JMH)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-./mvnw -B -q test-compile
-cp_file=target/bench-classpath.txt
-./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
-cp="target/test-classes:target/classes:$(cat "$cp_file")"
+source bench/jmh.sh
 out=target/bench-rules.json
-"$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -cp "$cp" org.openjdk.jmh.Main TransportRulesBenchmark \
-  -rf json -rff "$out" "$@"
+jmh TransportRulesBenchmark "$out" "$@"
 python3 - "$out" <<'PY'
 import json, sys
 rows = {r["benchmark"].rsplit(".", 1)[1]: r["primaryMetric"] for r in json.load(open(sys.argv[1]))}
