@@ -102,6 +102,7 @@ final class EndOfData {
         for (MessageHeader h : view.headers()) b.header(h.name(), h.raw());
         for (Attachment a : view.attachments()) b.attachment(a.filename().orElse(""), a.declaredType());
         e.authentication().ifPresent(a -> b.auth(RuleSubject.AuthResults.of(a)));
+        e.connector().ifPresent(c -> b.connector(c.name()));
         return b.build();
     }
 
