@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postern.testsupport.TestGateway;
 import org.postern.testsupport.TestSmtpClient;
-import org.postern.trace.TraceQuery;
 import org.postern.trace.TraceRecord;
 import org.postern.trace.TraceStatus;
 
@@ -58,11 +57,11 @@ class SpamOverSmtpTest {
     void rejectModeRefusesSpamInSessionWithItsScl() {
         int refused = 0;
         for (String m : spam) {
-            TestSmtpClient.Reply r = send("user@strict.test", m);
+            TestSmtpClient.Reply r = gw.send("client.example", "sender@example.org", "user@strict.test", m);
             if (r.code() == 550) {
                 assertThat(r.enhancedCode()).isEqualTo("5.7.1");
                 assertThat(r.text()).containsPattern("refused as spam \\(SCL [789] at or over reject-at 7\\) \\[ref=");
-                assertThat(trace(r).status()).isEqualTo(TraceStatus.Rejected);
+                assertThat(gw.traceOf(r).status()).isEqualTo(TraceStatus.Rejected);
                 refused++;
             } else {
                 assertThat(r.code()).as(r.toString()).isEqualTo(250);
@@ -75,9 +74,9 @@ class SpamOverSmtpTest {
     void quarantineModeJunksOrQuarantinesSpamAndDeliversHamWithItsScl() {
         int caught = 0;
         for (String m : spam) {
-            TestSmtpClient.Reply r = send("user@relaxed.test", m);
+            TestSmtpClient.Reply r = gw.send("client.example", "sender@example.org", "user@relaxed.test", m);
             assertThat(r.code()).isEqualTo(250);
-            TraceRecord t = trace(r);
+            TraceRecord t = gw.traceOf(r);
             if (t.scl().orElseThrow() >= 5) {
                 assertThat(t.decisions()).anySatisfy(d -> assertThat(d.reason()).matches("disposition\\.(junk|quarantine): SCL .*"));
                 caught++;
@@ -86,9 +85,9 @@ class SpamOverSmtpTest {
         assertThat(caught).as("spam junked or quarantined of " + spam.size()).isGreaterThanOrEqualTo(spam.size() * 4 / 5);
         int clean = 0;
         for (String m : ham) {
-            TestSmtpClient.Reply r = send("user@relaxed.test", m);
+            TestSmtpClient.Reply r = gw.send("client.example", "sender@example.org", "user@relaxed.test", m);
             assertThat(r.code()).isEqualTo(250);
-            if (trace(r).scl().orElseThrow() < 5) clean++;
+            if (gw.traceOf(r).scl().orElseThrow() < 5) clean++;
         }
         assertThat(clean).as("ham below junk-at of " + ham.size()).isGreaterThanOrEqualTo(ham.size() - 1);
     }
@@ -104,15 +103,5 @@ class SpamOverSmtpTest {
         });
     }
 
-    private static TestSmtpClient.Reply send(String rcpt, String message) {
-        try (TestSmtpClient c = gw.client()) {
-            c.greeting().assertCode(220);
-            c.ehlo("client.example").assertCode(250);
-            return c.send("sender@example.org", List.of(rcpt), message);
-        }
-    }
 
-    private static TraceRecord trace(TestSmtpClient.Reply r) {
-        return gw.gateway.trace().search(TraceQuery.all().withRef(TestGateway.ref(r))).get(0);
-    }
 }

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postern.testsupport.TestGateway;
 import org.postern.testsupport.TestSmtpClient;
-import org.postern.trace.TraceQuery;
 import org.postern.trace.TraceRecord;
 import org.postern.trace.TraceStatus;
 
@@ -80,7 +79,7 @@ class TransportRulesOverSmtpTest {
 
     @Test
     void corpusSpamFromTheTrustedDomainArrivesWithSclMinusOne() throws Exception {
-        TestSmtpClient.Reply r = send("salary@payroll.test", "alice@contoso.test", corpusSpam);
+        TestSmtpClient.Reply r = gw.send("client.example", "salary@payroll.test", "alice@contoso.test", corpusSpam);
         assertThat(r.code()).isEqualTo(250);
         TraceRecord t = await(r, TraceStatus.Delivered);
         assertThat(t.scl()).hasValue(-1);
@@ -90,14 +89,14 @@ class TransportRulesOverSmtpTest {
 
     @Test
     void anExceptionStopsTheRule() {
-        TestSmtpClient.Reply r = send("salary@payroll.test", "bob@contoso.test",
+        TestSmtpClient.Reply r = gw.send("client.example", "salary@payroll.test", "bob@contoso.test",
                 "From: salary@payroll.test\r\nSubject: [external] your payslip\r\n\r\nhello\r\n");
-        assertThat(trace(r).decisions()).noneSatisfy(d -> assertThat(d.reason()).contains("trust-payroll"));
+        assertThat(gw.traceOf(r).decisions()).noneSatisfy(d -> assertThat(d.reason()).contains("trust-payroll"));
     }
 
     @Test
     void prependAndAddHeaderAct() throws Exception {
-        TestSmtpClient.Reply r = send("ann@partner.test", "carol@contoso.test",
+        TestSmtpClient.Reply r = gw.send("client.example", "ann@partner.test", "carol@contoso.test",
                 "From: ann@partner.test\r\nSubject: Meeting notes\r\nDate: Sat, 28 Nov 2026 10:00:00 +0000\r\nMessage-ID: <m1@partner.test>\r\n\r\nsee you\r\n");
         assertThat(r.code()).isEqualTo(250);
         await(r, TraceStatus.Delivered);
@@ -108,21 +107,21 @@ class TransportRulesOverSmtpTest {
     void rejectUsesTheTenantsTextAndACatastrophicPatternAnswersAtOnce() {
         String subject = "a".repeat(5000) + "!";
         long start = System.nanoTime();
-        TestSmtpClient.Reply r = send("x@example.org", "dave@contoso.test", "Subject: " + subject + "\r\n\r\nbody\r\n");
+        TestSmtpClient.Reply r = gw.send("client.example", "x@example.org", "dave@contoso.test", "Subject: " + subject + "\r\n\r\nbody\r\n");
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertThat(r.code()).isEqualTo(250); // "(a+)+$" does not match: the subject ends in "!"
         assertThat(ms).as("whole transaction").isLessThan(5_000);
 
-        TestSmtpClient.Reply refused = send("x@example.org", "dave@contoso.test", "Subject: pay " + "a".repeat(5000) + "\r\n\r\nbody\r\n");
+        TestSmtpClient.Reply refused = gw.send("client.example", "x@example.org", "dave@contoso.test", "Subject: pay " + "a".repeat(5000) + "\r\n\r\nbody\r\n");
         assertThat(refused.code()).isEqualTo(550);
         assertThat(refused.enhancedCode()).isEqualTo("5.7.1");
         assertThat(refused.text()).startsWith("5.7.1 Wire transfer requests must go through the finance portal [ref=");
-        assertThat(trace(refused).decisions()).anySatisfy(d -> assertThat(d.setting()).isEqualTo("tenants.contoso.transport-rules.wire-fraud"));
+        assertThat(gw.traceOf(refused).decisions()).anySatisfy(d -> assertThat(d.setting()).isEqualTo("tenants.contoso.transport-rules.wire-fraud"));
     }
 
     @Test
     void redirectDeliversToTheNewRecipientAndAuditRulesAreTracedWithoutEffect() throws Exception {
-        TestSmtpClient.Reply r = send("x@example.org", "legal@contoso.test",
+        TestSmtpClient.Reply r = gw.send("client.example", "x@example.org", "legal@contoso.test",
                 "From: x@example.org\r\nSubject: invoice 42\r\nDate: Sat, 28 Nov 2026 10:00:00 +0000\r\nMessage-ID: <i42@example.org>\r\n\r\nplease see\r\n");
         assertThat(r.code()).isEqualTo(250);
         TraceRecord t = await(r, TraceStatus.Delivered);
@@ -132,25 +131,15 @@ class TransportRulesOverSmtpTest {
         assertThat(delivered("counsel@contoso.test")).contains("invoice 42");
     }
 
-    private static TestSmtpClient.Reply send(String from, String to, String message) {
-        try (TestSmtpClient c = gw.client()) {
-            c.greeting().assertCode(220);
-            c.ehlo("client.example").assertCode(250);
-            return c.send(from, List.of(to), message);
-        }
-    }
 
-    private static TraceRecord trace(TestSmtpClient.Reply r) {
-        return gw.gateway.trace().search(TraceQuery.all().withRef(TestGateway.ref(r))).get(0);
-    }
 
     private static TraceRecord await(TestSmtpClient.Reply r, TraceStatus status) {
         for (int i = 0; i < 150; i++) {
-            TraceRecord t = trace(r);
+            TraceRecord t = gw.traceOf(r);
             if (t.status() == status) return t;
             TestGateway.sleep(100);
         }
-        throw new AssertionError("not " + status + ": " + trace(r));
+        throw new AssertionError("not " + status + ": " + gw.traceOf(r));
     }
 
     private static String delivered(String recipient) throws Exception {

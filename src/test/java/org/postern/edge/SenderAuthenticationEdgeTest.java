@@ -94,7 +94,7 @@ class SenderAuthenticationEdgeTest {
 
     @Test
     void tamperedSignatureFailsDmarcAndP_rejectRefusesWith5726() {
-        TestSmtpClient.Reply reply = send("alice@dkimpy.example", "alice@contoso.test", fixture("ed25519-body-tampered.eml"));
+        TestSmtpClient.Reply reply = gw.send("client.example", "alice@dkimpy.example", "alice@contoso.test", fixture("ed25519-body-tampered.eml"));
         assertThat(reply.code()).isEqualTo(550);
         assertThat(reply.enhancedCode()).isEqualTo("5.7.26");
         TraceRecord t = gw.trace(RunningGateway.ref(reply)).orElseThrow();
@@ -105,7 +105,7 @@ class SenderAuthenticationEdgeTest {
 
     @Test
     void spfFailWithDmarcRejectIsRefusedWith5726AndTheTraceNamesTheRecord() {
-        TestSmtpClient.Reply reply = send("security@bank.example", "alice@contoso.test", phish());
+        TestSmtpClient.Reply reply = gw.send("client.example", "security@bank.example", "alice@contoso.test", phish());
         assertThat(reply.code()).isEqualTo(550);
         assertThat(reply.enhancedCode()).isEqualTo("5.7.26");
         TraceRecord t = gw.trace(RunningGateway.ref(reply)).orElseThrow();
@@ -124,7 +124,7 @@ class SenderAuthenticationEdgeTest {
 
     @Test
     void tenantThatHonoursRejectAsQuarantineHoldsTheMessageAndReleaseDeliversIt() throws Exception {
-        TestSmtpClient.Reply reply = send("security@bank.example", "erin@fabrikam.test", phish());
+        TestSmtpClient.Reply reply = gw.send("client.example", "security@bank.example", "erin@fabrikam.test", phish());
         assertThat(reply.code()).isEqualTo(250);
         String ref = RunningGateway.ref(reply);
         assertThat(gw.trace(ref).orElseThrow().status()).isEqualTo(TraceStatus.Quarantined);
@@ -146,7 +146,7 @@ class SenderAuthenticationEdgeTest {
 
     @Test
     void reportOnlyTenantAcceptsTheMessageAndTheTraceSaysWhatDmarcAsked() throws Exception {
-        TestSmtpClient.Reply reply = send("security@bank.example", "finn@tailspin.test", phish());
+        TestSmtpClient.Reply reply = gw.send("client.example", "security@bank.example", "finn@tailspin.test", phish());
         assertThat(reply.code()).isEqualTo(250);
         // Not refused for DMARC; what the content filter makes of an obvious phish is its own matter (here: quarantine).
         TraceRecord t = gw.trace(RunningGateway.ref(reply)).orElseThrow();
@@ -157,7 +157,7 @@ class SenderAuthenticationEdgeTest {
     @Test
     void spoofOfTheTenantsOwnDomainIsRefusedUnlessTheTenantAllowsThePair() {
         String ceo = "From: CEO <ceo@%s>\r\nSubject: Urgent wire transfer\r\n\r\nplease pay today\r\n";
-        TestSmtpClient.Reply refused = send("ceo@contoso.test", "bob@contoso.test", ceo.formatted("contoso.test"));
+        TestSmtpClient.Reply refused = gw.send("client.example", "ceo@contoso.test", "bob@contoso.test", ceo.formatted("contoso.test"));
         assertThat(refused.code()).isEqualTo(550);
         assertThat(refused.enhancedCode()).isEqualTo("5.7.1");
         assertThat(refused.text()).contains("spoofs a domain of the recipient's organization").doesNotContain("northwind");
@@ -165,10 +165,10 @@ class SenderAuthenticationEdgeTest {
                 .anySatisfy(d -> assertThat(d.reason()).startsWith("auth.own-domain-spoofed: contoso.test"));
 
         // Header From alone (envelope from elsewhere) is the same spoof.
-        TestSmtpClient.Reply headerOnly = send("bounces@partner.example", "bob@contoso.test", ceo.formatted("contoso.test"));
+        TestSmtpClient.Reply headerOnly = gw.send("client.example", "bounces@partner.example", "bob@contoso.test", ceo.formatted("contoso.test"));
         assertThat(headerOnly.code()).isEqualTo(550);
 
-        TestSmtpClient.Reply allowed = send("ceo@northwind.test", "gus@northwind.test", ceo.formatted("northwind.test"));
+        TestSmtpClient.Reply allowed = gw.send("client.example", "ceo@northwind.test", "gus@northwind.test", ceo.formatted("northwind.test"));
         assertThat(allowed.code()).isEqualTo(250);
         assertThat(gw.trace(RunningGateway.ref(allowed)).orElseThrow().decisions())
                 .anySatisfy(d -> assertThat(d.setting()).isEqualTo("tenants.northwind.anti-spoofing.allowed-spoofed-senders"));
@@ -187,7 +187,7 @@ class SenderAuthenticationEdgeTest {
 
     @Test
     void dnsTimeoutWhereTheVerdictNeedsTheAnswerIsATemporaryRefusal() {
-        TestSmtpClient.Reply reply = send("news@slow.example", "alice@contoso.test",
+        TestSmtpClient.Reply reply = gw.send("client.example", "news@slow.example", "alice@contoso.test",
                 "From: news@slow.example\r\nSubject: weekly\r\n\r\nhello\r\n");
         assertThat(reply.code()).isEqualTo(451);
         assertThat(reply.enhancedCode()).isEqualTo("4.4.3");
@@ -222,16 +222,9 @@ class SenderAuthenticationEdgeTest {
         }
     }
 
-    private static TestSmtpClient.Reply send(String from, String to, String message) {
-        try (TestSmtpClient c = gw.client()) {
-            c.greeting().assertCode(220);
-            c.ehlo("client.example").assertCode(250);
-            return c.send(from, List.of(to), message);
-        }
-    }
 
     private static Path deliver(String from, String to, String message, String tenant) {
-        TestSmtpClient.Reply reply = send(from, to, message);
+        TestSmtpClient.Reply reply = gw.send("client.example", from, to, message);
         assertThat(reply.code()).as(reply.toString()).isEqualTo(250);
         gw.awaitStatus(RunningGateway.ref(reply), TraceStatus.Delivered, Duration.ofSeconds(15));
         List<Path> files = RunningGateway.maildir(dir.resolve("mail/" + tenant), to);

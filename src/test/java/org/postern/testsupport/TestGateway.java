@@ -3,11 +3,14 @@ package org.postern.testsupport;
 import org.postern.config.ConfigLoader;
 import org.postern.dns.InProcessDnsServer;
 import org.postern.edge.Gateway;
+import org.postern.trace.TraceQuery;
+import org.postern.trace.TraceRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Clock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,6 +63,22 @@ public class TestGateway implements AutoCloseable {
     /** A client connected to the SMTP listener (the greeting not yet read). */
     public TestSmtpClient client() {
         return TestSmtpClient.connect(gateway.smtpPort());
+    }
+
+    /** One whole transaction on its own connection: the reply to the end of data (or to the first refusal). */
+    public TestSmtpClient.Reply send(String helo, String from, String to, String message) {
+        try (TestSmtpClient c = client()) {
+            c.greeting().assertCode(220);
+            c.ehlo(helo).assertCode(250);
+            return c.send(from, List.of(to), message);
+        }
+    }
+
+    /** The trace record of the reference a reply names. */
+    public TraceRecord traceOf(Object reply) {
+        List<TraceRecord> found = gateway.trace().search(TraceQuery.all().withRef(ref(reply)));
+        if (found.isEmpty()) throw new AssertionError("no trace record for " + reply);
+        return found.get(0);
     }
 
     public static String ref(Object reply) {

@@ -6,12 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postern.testsupport.TestGateway;
 import org.postern.testsupport.TestSmtpClient;
-import org.postern.trace.TraceQuery;
 import org.postern.trace.TraceRecord;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,9 +56,9 @@ class ArcRescueOverSmtpTest {
         String sealed = LIST.seal(MESSAGE, 1, "none", "lists.example.org; spf=pass smtp.mailfrom=bank.example;"
                 + " dkim=pass header.d=bank.example; dmarc=pass (p=reject) header.from=bank.example");
 
-        TestSmtpClient.Reply trusted = send(sealed, "carol@trusting.test");
+        TestSmtpClient.Reply trusted = gw.send("lists.example.org", "bounces@lists.example.org", "carol@trusting.test", sealed);
         assertThat(trusted.code()).as(trusted.toString()).isEqualTo(250);
-        TraceRecord t = gw.gateway.trace().search(TraceQuery.all().withRef(TestGateway.ref(trusted))).get(0);
+        TraceRecord t = gw.traceOf(trusted);
         assertThat(t.decisions()).anySatisfy(d -> {
             assertThat(d.reason()).startsWith("auth.dmarc-arc-override").contains("lists.example.org");
             assertThat(d.setting()).isEqualTo("tenants.trusting.anti-spoofing.trusted-arc-sealers");
@@ -68,19 +66,12 @@ class ArcRescueOverSmtpTest {
         String headers = awaitDelivered(dir.resolve("mail/trusting/carol@trusting.test/new"));
         assertThat(headers).contains("arc=pass", "dmarc=fail action=oreject (overridden: trusted_forwarder)", "compauth=pass reason=130");
 
-        TestSmtpClient.Reply wary = send(sealed, "dan@wary.test");
+        TestSmtpClient.Reply wary = gw.send("lists.example.org", "bounces@lists.example.org", "dan@wary.test", sealed);
         assertThat(wary.code()).isEqualTo(550);
         assertThat(wary.enhancedCode()).isEqualTo("5.7.26");
         assertThat(wary.text()).doesNotContain("trusting");
     }
 
-    private TestSmtpClient.Reply send(String message, String rcpt) {
-        try (TestSmtpClient c = gw.client()) {
-            c.greeting().assertCode(220);
-            c.ehlo("lists.example.org").assertCode(250);
-            return c.send("bounces@lists.example.org", List.of(rcpt), message);
-        }
-    }
 
     private static String awaitDelivered(Path maildirNew) throws Exception {
         for (int i = 0; i < 150; i++) {
