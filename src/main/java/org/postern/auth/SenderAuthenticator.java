@@ -11,7 +11,6 @@ import org.postern.auth.dmarc.AuthOutcome;
 import org.postern.auth.dmarc.DkimIdentifier;
 import org.postern.auth.dmarc.DmarcEvaluator;
 import org.postern.auth.dmarc.DmarcInput;
-import org.postern.auth.dmarc.OrganizationalDomain;
 import org.postern.auth.dmarc.SpfIdentifier;
 import org.postern.auth.spf.SpfEvaluator;
 import org.postern.auth.spf.SpfResult;
@@ -37,14 +36,12 @@ public final class SenderAuthenticator {
     private final DkimVerifier dkim;
     private final ArcValidator arc;
     private final DmarcEvaluator dmarc;
-    private final OrganizationalDomain organizationalDomain;
 
     public SenderAuthenticator(DnsResolver dns, Clock clock) {
         this.spf = new SpfEvaluator(dns, clock);
         this.dkim = new DkimVerifier(dns, clock);
         this.arc = new ArcValidator(dns, clock);
         this.dmarc = new DmarcEvaluator(dns);
-        this.organizationalDomain = OrganizationalDomain.bundled();
     }
 
     /** The content-independent facts of a transaction. */
@@ -78,10 +75,6 @@ public final class SenderAuthenticator {
                 .toList();
         var result = dmarc.evaluate(new DmarcInput(fromDomains, spfId, dkimIds, Optional.of(envelope.clientIp())));
         return new SenderAuthentication(spfResult, helo, mailFromDomain, signatures, result, chain, fromDomains);
-    }
-
-    public OrganizationalDomain organizationalDomain() {
-        return organizationalDomain;
     }
 
     /** A pass DMARC must not rely on (testing key, l= partial body) counts as neutral, never as pass. */
