@@ -289,6 +289,8 @@ final class InboundSession implements SessionHandler {
                     filter.messageId(), filter.subject(), size, SpamConfidence.of(evidence).map(SpamConfidence::scl), chain, reply);
             if (quarantined) traced = traced.withStatus(Traces.statusOf(accept, TraceStatus.Quarantined));
             if (dropped) traced = traced.withStatus(TraceStatus.Deleted);
+            // Junk keeps its own status through delivery, so "where did my mail go" reads Junk, not Delivered.
+            if (accept.disposition() instanceof Disposition.Junk) traced = traced.withStatus(TraceStatus.Junk);
             try {
                 ctx.trace().record(traced);
             } catch (StoreUnavailableException e) {

@@ -79,6 +79,7 @@ class SpamOverSmtpTest {
             TraceRecord t = gw.traceOf(r);
             if (t.scl().orElseThrow() >= 5) {
                 assertThat(t.decisions()).anySatisfy(d -> assertThat(d.reason()).matches("disposition\\.(junk|quarantine): SCL .*"));
+                assertThat(t.status()).isEqualTo(t.scl().orElseThrow() >= 7 ? TraceStatus.Quarantined : TraceStatus.Junk);
                 caught++;
             }
         }
