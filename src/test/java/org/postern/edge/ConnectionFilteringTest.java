@@ -178,7 +178,7 @@ class ConnectionFilteringTest {
             try (TestSmtpClient c = tlsClient(gw, partner)) {
                 c.mailFrom("bob@fabrikam.test").assertCode(250);
                 c.rcptTo("alice@contoso.test").assertCode(250);
-                ref = RunningGateway.ref(c.data("Subject: from the partner\r\n\r\nhi\r\n").assertCode(250));
+                ref = RunningGateway.ref(c.data(RunningGateway.wellFormed("bob@fabrikam.test", "Subject: from the partner\r\n\r\nhi\r\n")).assertCode(250));
             }
             TraceRecord t = gw.awaitStatus(ref, TraceStatus.Delivered, Duration.ofSeconds(15));
             assertThat(reasons(t)).anySatisfy(r -> assertThat(r).startsWith(

@@ -113,7 +113,7 @@ class InboundEdgeTest {
             c.ehlo("tls.example.org").assertCode(250);
             c.mailFrom("sender@example.org").assertCode(250);
             c.rcptTo("bob@contoso.test").assertCode(250);
-            ref = RunningGateway.ref(c.data("Subject: over tls\r\nMessage-ID: <tls-1@example.org>\r\n\r\nsecret\r\n").assertCode(250));
+            ref = RunningGateway.ref(c.data(RunningGateway.wellFormed("sender@example.org", "Subject: over tls\r\nMessage-ID: <tls-1@example.org>\r\n\r\nsecret\r\n")).assertCode(250));
         }
         TraceRecord t = gw.awaitStatus(ref, TraceStatus.Delivered, Duration.ofSeconds(10));
         assertThat(t.tls()).hasValueSatisfying(v -> assertThat(v).startsWith("TLSv1."));
@@ -190,7 +190,7 @@ class InboundEdgeTest {
             assertThat(second.enhancedCode()).isEqualTo("4.5.3");
             assertThat(second.text()).doesNotContain("contoso");
             refusal = RunningGateway.ref(second);
-            first = RunningGateway.ref(c.data("Subject: mixed\r\n\r\nfor bob only\r\n").assertCode(250));
+            first = RunningGateway.ref(c.data(RunningGateway.wellFormed("sender@example.org", "Subject: mixed\r\n\r\nfor bob only\r\n")).assertCode(250));
             // The client retries the deferred recipient in its own transaction.
             c.mailFrom("sender@example.org").assertCode(250);
             c.rcptTo("dave@fabrikam.test").assertCode(250);

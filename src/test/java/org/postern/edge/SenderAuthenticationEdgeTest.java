@@ -178,7 +178,7 @@ class SenderAuthenticationEdgeTest {
     void ownDomainWithAnAlignedDkimSignatureIsNotASpoof() throws Exception {
         var keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         gw.dns.addTxt("s1._domainkey.contoso.test", DkimKeys.keyRecord(keys.getPublic()));
-        String message = "From: CEO <ceo@contoso.test>\r\nTo: bob@contoso.test\r\nSubject: Board minutes\r\n\r\nattached\r\n";
+        String message = RunningGateway.wellFormed("CEO <ceo@contoso.test>", "To: bob@contoso.test\r\nSubject: Board minutes\r\n\r\nattached\r\n");
         String signature = DkimSigner.builder("contoso.test", "s1", keys.getPrivate()).build().sign(message.getBytes(StandardCharsets.UTF_8));
         Path delivered = deliver("ceo@contoso.test", "bob@contoso.test", signature + message, "contoso");
         assertThat(headerSection(delivered)).contains("spf=fail smtp.mailfrom=contoso.test", "dkim=pass header.d=contoso.test",

@@ -29,7 +29,7 @@ class TenantDeliveryTest {
             c.greeting().assertCode(220);
             c.ehlo("client.example.org").assertCode(250);
             String ref = RunningGateway.ref(c.send("sender@example.org", List.of("ann@acme.test", "ben@acme.test"),
-                    "Subject: to the sink\r\nMessage-ID: <sink-1@example.org>\r\n\r\n.leading dot\r\nbody\r\n").assertCode(250));
+                    RunningGateway.wellFormed("sender@example.org", "Subject: to the sink\r\nMessage-ID: <sink-1@example.org>\r\n\r\n.leading dot\r\nbody\r\n")).assertCode(250));
             gw.awaitStatus(ref, TraceStatus.Delivered, Duration.ofSeconds(15));
             var message = sink.awaitMessages(1, Duration.ofSeconds(5)).get(0);
             assertThat(message.recipients()).containsExactlyInAnyOrder("ann@acme.test", "ben@acme.test");
