@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
 @Command(name = "postern", mixinStandardHelpOptions = true, version = "Postern 0.1.0",
         description = "Multi-tenant email protection gateway",
         subcommands = {ServeCommand.class, DemoCommand.class, ApplyCommand.class, TraceCommand.class, ExplainCommand.class,
-                QuarantineCommand.class, TrainCommand.class, ClassifyCommand.class, ReportCommand.class})
+                QuarantineCommand.class, TrainCommand.class, ClassifyCommand.class, ReportCommand.class,
+                org.postern.cli.TokenCommand.class, org.postern.cli.UserCommand.class})
 public final class Postern implements Runnable {
 
     @CommandLine.Spec

@@ -72,6 +72,16 @@ public final class NodeServices implements AutoCloseable {
 
     public JdbcDmarcResultStore dmarcResults() { return new JdbcDmarcResultStore(database.dataSource()); }
 
+    /** Console and submission accounts (issue 8; SMTP AUTH reuses them). */
+    public org.postern.account.AccountStore accounts() {
+        return new org.postern.account.AccountStore(database.dataSource(), org.postern.account.PasswordHasher.standard(), Clock.systemUTC());
+    }
+
+    public org.postern.account.ApiTokens tokens() { return new org.postern.account.ApiTokens(database.dataSource(), Clock.systemUTC()); }
+
+    /** The store's pool, for repositories of other packages (the admin audit log). */
+    public javax.sql.DataSource dataSource() { return database.dataSource(); }
+
     public Explainer explainer(OperatorConfig config) {
         return explainer(config, Clock.systemUTC());
     }

@@ -1,0 +1,8 @@
+package org.postern.store;
+
+class PostgresAccountStoreTest extends AccountStoreContract {
+    @Override
+    protected TestDatabase openDatabase() {
+        return TestDatabase.postgres();
+    }
+}
