@@ -55,7 +55,8 @@ public final class ExplainCommand implements Runnable {
         }
     }
 
-    private static ObjectNode render(Explainer.Explanation answer) {
+    /** The explanation as JSON (also the admin API's answer to explain). */
+    public static ObjectNode render(Explainer.Explanation answer) {
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("outcome", answer.outcome());
         o.put("reply", answer.finalReply().map(Object::toString).orElse(null));

@@ -52,6 +52,7 @@ public final class Gateway implements AutoCloseable {
     private final QuarantineKeeper quarantineKeeper;
     private final DmarcResultRecorder dmarcResults;
     private final MalwareScanner malware;
+    private org.postern.admin.AdminServer admin;
     private boolean closed;
 
     private Gateway(OperatorConfig config, NodeServices services, FileSpool spool, SmtpServer smtp, TenantDirectory tenants, MalwareScanner malware,
@@ -75,6 +76,7 @@ public final class Gateway implements AutoCloseable {
         NodeServices services = NodeServices.open(config);
         FileSpool spool = null;
         MalwareScanner malware = null;
+        NodeMetrics metrics = new NodeMetrics();
         try {
             TraceStore trace = services.trace();
             TenantDirectory tenants = new TenantDirectory(services.catalog(), clock, Duration.ofSeconds(1));
@@ -89,10 +91,10 @@ public final class Gateway implements AutoCloseable {
             LocalClientCounters counters = new LocalClientCounters(clock);
             TenantTrusts trusts = new TenantTrusts();
             PolicyPipeline pipeline = StandardPipeline.build(NodeServices.pipelineSettings(config), counters, trusts, clock);
-            var dns = new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout()));
+            var dns = metrics.timed(new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout())));
             var quarantine = new FileQuarantine(Path.of(config.node().dataDir()));
             var authenticator = new SenderAuthenticator(dns, clock);
-            EdgeContext ctx = new EdgeContext(hostname, hostname, pipeline, tenants, spool, trace, counters, dns,
+            EdgeContext ctx = new EdgeContext(hostname, hostname, pipeline, tenants, spool, metrics.metered(trace), counters, dns,
                     clock, new References(clock), new ReplyCatalogue(hostname), authenticator, quarantine,
                     new DmarcResultRecorder(services.dmarcResults(), Duration.ofMillis(500)),
                     EndOfData.of(config, authenticator, malware = MalwareScanner.fromConfig(config), clock),
@@ -101,14 +103,21 @@ public final class Gateway implements AutoCloseable {
             Optional<ServerTls> tls = Optional.of(TlsContextFactory.create(tlsSettings(config), hostname));
             var listener = config.listeners().smtp();
             SmtpServer smtp = new SmtpServer(new InetSocketAddress(listener.address(), listener.port()), "smtp",
-                    smtpSettings(config), () -> new InboundSession(ctx), () -> tls);
+                    smtpSettings(config), () -> metrics.metered(new InboundSession(ctx)), () -> tls);
             smtp.start();
+            metrics.gauge("postern_sessions_open", "SMTP sessions open now", smtp, SmtpServer::openConnections);
+            metrics.gauge("postern_sessions_accepted", "SMTP connections accepted since start", smtp, SmtpServer::acceptedConnections);
+            metrics.gauge("postern_queue_depth", "messages in the spool awaiting delivery", spool, FileSpool::depth);
             log.info("Postern {} ready: SMTP {}:{}, store {}, data {}", hostname, listener.address(), smtp.port(),
                     config.store().url().replaceAll("password=[^&;]*", "password=***"), config.node().dataDir());
-            return new Gateway(config, services, spool, smtp, tenants, malware,
+            Gateway gateway = new Gateway(config, services, spool, smtp, tenants, malware,
                     QuarantineKeeper.start(quarantine, spool, trace,
                             tenant -> QuarantineKeeper.retention(tenants.byId(tenant).flatMap(t -> t.document().quarantine())
                                     .map(TenantDocument.Quarantine::retention)), clock, Duration.ofSeconds(1)), ctx.dmarcResults());
+            FileSpool running = spool;
+            config.listeners().admin().ifPresent(a -> gateway.admin = AdminListener.start(config, services, running, smtp,
+                    org.postern.admin.QuarantineAccess.of(quarantine), metrics, clock, a));
+            return gateway;
         } catch (org.postern.smtp.TlsConfigurationException e) {
             if (spool != null) spool.close();
             if (malware != null) malware.close();
@@ -164,12 +173,19 @@ public final class Gateway implements AutoCloseable {
 
     public FileSpool spool() { return spool; }
 
+    /** The admin listener's port (0 when none is configured). */
+    public int adminPort() { return admin == null ? 0 : admin.port(); }
+
+    /** The admin listener, when configured. */
+    public Optional<org.postern.admin.AdminServer> admin() { return Optional.ofNullable(admin); }
+
     /** Stops accepting, lets sessions finish (drain), stops delivery with the queue kept on disk, closes the store. */
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
         log.info("Postern {} stopping: draining sessions", hostname());
+        if (admin != null) admin.close();
         smtp.close();
         quarantineKeeper.close();
         dmarcResults.close();

@@ -154,6 +154,7 @@ class GracefulShutdownTest {
                   data-dir: %1$s
                 listeners:
                   smtp: { address: 127.0.0.1, port: %2$d }
+                  admin: { address: 127.0.0.1, port: 0 }
                 store: { url: "jdbc:h2:file:%1$s/postern" }
                 dns: { servers: ["@DNS@"] }
                 delivery:

@@ -217,6 +217,7 @@ class StoreUnavailableTest {
                   data-dir: %1$s
                 listeners:
                   smtp: { address: 127.0.0.1, port: 0 }
+                  admin: { address: 127.0.0.1, port: 0 }
                 store: { url: "%2$s" }
                 dns: { servers: ["@DNS@"] }
                 delivery:

@@ -43,7 +43,7 @@ public class TestGateway implements AutoCloseable {
         this.dns = InProcessDnsServer.start();
         String yaml = """
                 node: { hostname: %1$s, data-dir: "%2$s" }
-                listeners: { smtp: { address: 127.0.0.1, port: 0 } }
+                listeners: { smtp: { address: 127.0.0.1, port: 0 }, admin: { address: 127.0.0.1, port: 0 } }
                 store: { url: "jdbc:h2:file:%2$s/postern" }
                 dns: { servers: ["%3$s"], timeout: 1s }
                 """.formatted(hostname, dir, dns.address()) + extraYaml;

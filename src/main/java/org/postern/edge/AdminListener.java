@@ -1,0 +1,59 @@
+package org.postern.edge;
+
+import org.postern.admin.AdminServer;
+import org.postern.admin.AdminServices;
+import org.postern.admin.QuarantineAccess;
+import org.postern.config.OperatorConfig;
+import org.postern.content.MessageView;
+import org.postern.content.SpamClassifier;
+import org.postern.content.ViewLimits;
+import org.postern.queue.FileSpool;
+import org.postern.smtp.SmtpServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+/** Starts the admin listener of a node with the node's own services (what {@code Gateway} hands it). */
+final class AdminListener {
+
+    private AdminListener() { }
+
+    static AdminServer start(OperatorConfig config, NodeServices services, FileSpool spool, SmtpServer smtp, QuarantineAccess quarantine,
+                             NodeMetrics metrics, Clock clock, OperatorConfig.Listener listener) {
+        AdminServices s = new AdminServices(services.catalog(), services.trace(), quarantine,
+                new org.postern.admin.AuditLog(services.dataSource(), clock), services.accounts(), services.tokens(),
+                () -> services.explainer(config, clock), feedback(config), clock, spool::depth,
+                () -> smtp.port() > 0 && storeReachable(services), metrics.registry());
+        return AdminServer.start(s, new InetSocketAddress(listener.address(), listener.port()));
+    }
+
+    /**
+     * Feedback as {@code postern report} gives it: the message is learned into the model file ({@code content.model},
+     * else {@code <data-dir>/model.bin}), written atomically; a node reads the file when it starts.
+     */
+    private static AdminServices.Feedback feedback(OperatorConfig config) {
+        Path model = config.content().map(OperatorConfig.Content::model).map(Path::of)
+                .orElse(Path.of(config.node().dataDir()).resolve("model.bin"));
+        return (message, junk) -> {
+            synchronized (AdminListener.class) {
+                SpamClassifier classifier = Files.isRegularFile(model) ? SpamClassifier.load(model) : SpamClassifier.bundled();
+                try (MessageView view = MessageView.parse(message, ViewLimits.forClassification())) {
+                    classifier.learn(view, junk);
+                }
+                classifier.save(model);
+            }
+        };
+    }
+
+    private static boolean storeReachable(NodeServices services) {
+        try (var c = services.dataSource().getConnection()) {
+            return c.isValid(1);
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+}
