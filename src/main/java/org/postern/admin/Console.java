@@ -78,7 +78,9 @@ final class Console {
                     .html(loginPage("Too many failed logins. Wait a few minutes and try again."));
             return;
         }
-        Optional<Principal> who = email.isEmpty() ? Optional.empty() : s.accounts().verify(email, password).map(a -> a.principal());
+        // An API token in the password field logs in as the token's principal: the operator has no account.
+        Optional<Principal> who = password.startsWith("pst_") ? s.tokens().resolve(password)
+                : email.isEmpty() ? Optional.<Principal>empty() : s.accounts().verify(email, password).map(a -> a.principal());
         if (who.isEmpty()) {
             sessions.failed(ctx.ip(), email);
             ctx.status(401).html(loginPage("Wrong address or password."));
@@ -97,8 +99,8 @@ final class Console {
 
     private static String loginPage(String error) {
         String body = "<div class=\"login\">" + (error.isEmpty() ? "" : "<p class=\"error\" role=\"alert\">" + esc(error) + "</p>")
-                + "<form method=\"post\" action=\"/login\"><label>E-mail <input name=\"email\" type=\"email\" autocomplete=\"username\" required autofocus></label>"
-                + "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>"
+                + "<form method=\"post\" action=\"/login\"><label>E-mail <input name=\"email\" type=\"email\" autocomplete=\"username\" autofocus></label>"
+                + "<label>Password (or an API token) <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>"
                 + "<button type=\"submit\">Log in</button></form></div>";
         return Html.page("Log in", body, Optional.empty());
     }
