@@ -47,7 +47,7 @@ public final class DemoCommand implements Runnable {
             logs.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
         }
         InProcessDnsServer dns = demoZones(InProcessDnsServer.start());
-        Path configFile = writeConfig(dir, freePort(port), dns.address());
+        Path configFile = writeConfig(dir, freePort(port), dns.address(), freePort(8025));
         Gateway gateway;
         try {
             gateway = Gateway.start(ConfigLoader.load(configFile));
@@ -62,6 +62,7 @@ public final class DemoCommand implements Runnable {
             System.out.println("Tenants: contoso (contoso.test, contoso-corp.test; recipients alice, bob) and fabrikam (fabrikam.test)");
             System.out.println();
             scenarios(gateway, smtp, configFile, dir);
+            consoleAccess(configFile, gateway.adminPort());
             System.out.println("Maildirs:  " + dir.resolve("mail"));
             System.out.println("Trace:     ./postern trace --config " + configFile + " --since 1h");
             System.out.println("Try it:    swaks --server 127.0.0.1:" + smtp + " --to alice@contoso.test --from you@example.org");
@@ -270,12 +271,29 @@ public final class DemoCommand implements Runnable {
         }
     }
 
-    private static Path writeConfig(Path dir, int smtpPort, String dnsServer) {
+    /** A console user for contoso and an operator token, new on every run, printed with the console's address. */
+    private static void consoleAccess(Path configFile, int adminPort) {
+        byte[] bits = new byte[12];
+        new java.security.SecureRandom().nextBytes(bits);
+        String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
+        String token;
+        try (var services = org.postern.edge.NodeServices.open(ConfigLoader.load(configFile))) {
+            services.accounts().add("contoso", "admin@contoso.test", org.postern.account.Role.TENANT_ADMIN, password);
+            token = services.tokens().create(org.postern.account.Role.OPERATOR, Optional.empty());
+        }
+        System.out.println("Console:   http://127.0.0.1:" + adminPort + "/  (contoso admin: admin@contoso.test / " + password
+                + "; operator: the token below in the password field)");
+        System.out.println("API:       curl -H 'Authorization: Bearer " + token + "' http://127.0.0.1:" + adminPort + "/api/v1/tenants");
+        System.out.println("Metrics:   http://127.0.0.1:" + adminPort + "/metrics");
+    }
+
+    private static Path writeConfig(Path dir, int smtpPort, String dnsServer, int adminPort) {
         String yaml = """
                 # Written by `postern demo`; use it with trace/apply/explain: --config %1$s/postern.yaml
                 node: { hostname: mx.demo.postern.test, data-dir: "%1$s" }
                 listeners:
                   smtp: { address: 127.0.0.1, port: %2$d }
+                  admin: { address: 127.0.0.1, port: %4$d }
                 store: { url: "jdbc:h2:file:%1$s/postern" }
                 dns: { servers: ["%3$s"] }      # the demo's own DNS, up while the demo runs
                 tenants:
@@ -286,7 +304,7 @@ public final class DemoCommand implements Runnable {
                   - id: fabrikam
                     domains: [fabrikam.test]
                     delivery: "maildir:%1$s/mail/fabrikam"
-                """.formatted(dir, smtpPort, dnsServer);
+                """.formatted(dir, smtpPort, dnsServer, adminPort);
         try {
             Files.createDirectories(dir);
             Path file = dir.resolve("postern.yaml");
