@@ -123,6 +123,36 @@ class AdminApiTest {
     }
 
     @Test
+    void consoleUserSeesAndReleasesOnlyTheirOwnHeldMail() {
+        String aliceRef = TestGateway.ref(f.gw.send("client.example.org", "shop@example.org", "alice@contoso.test",
+                TestGateway.wellFormed("shop@example.org", "Subject: [hold] alice order\r\n\r\nhi\r\n")));
+        String bobRef = TestGateway.ref(f.gw.send("client.example.org", "shop@example.org", "bob@contoso.test",
+                TestGateway.wellFormed("shop@example.org", "Subject: [hold] bob order\r\n\r\nhi\r\n")));
+        String session = f.login("alice@contoso.test", "alice-pass");
+        assertThat(f.page("/", session).headers().firstValue("Location").orElse("")).isEqualTo("/t/contoso/quarantine");
+        String list = f.page("/t/contoso/quarantine", session).body();
+        assertThat(list).contains(aliceRef).doesNotContain(bobRef);
+        assertThat(f.page("/t/contoso/quarantine/" + bobRef, session).statusCode()).isEqualTo(404);
+        assertThat(f.page("/t/contoso/trace", session).statusCode()).isEqualTo(403);
+        String csrf = AdminFixture.csrf(f.page("/t/contoso/quarantine/" + aliceRef, session).body());
+        assertThat(f.form("/t/contoso/quarantine/" + bobRef + "/release", session, "csrf=" + csrf).statusCode()).isEqualTo(404);
+        assertThat(f.form("/t/contoso/quarantine/" + aliceRef + "/release", session, "csrf=" + csrf).statusCode()).isEqualTo(303);
+        assertThat(f.page("/t/contoso/quarantine", session).body()).doesNotContain(aliceRef);
+        assertThat(json(f.get("/api/v1/tenants/contoso/quarantine", f.contosoAdmin)).toString()).contains(bobRef);
+    }
+
+    @Test
+    void feedbackOnAHeldMessageTeachesTheModelFile() {
+        String ref = TestGateway.ref(f.gw.send("client.example.org", "promo@example.org", "alice@contoso.test",
+                TestGateway.wellFormed("promo@example.org", "Subject: [hold] cheap pills\r\n\r\nbuy now\r\n")));
+        Path model = dir.resolve("model.bin");
+        HttpResponse<String> r = f.call("POST", "/api/v1/tenants/contoso/quarantine/" + ref + "/feedback", f.contosoAdmin, "{\"junk\": true}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(model).isRegularFile();
+        assertThat(f.call("POST", "/api/v1/tenants/contoso/quarantine/" + ref + "/feedback", f.contosoAdmin, "{}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void explainAnswersForTheTenantsOwnRecipientsOnly() {
         HttpResponse<String> r = f.call("POST", "/api/v1/tenants/contoso/explain", f.contosoAdmin,
                 "{\"ip\":\"192.0.2.10\",\"from\":\"x@example.org\",\"to\":[\"carol@contoso.test\"]}");
