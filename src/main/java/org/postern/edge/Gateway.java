@@ -53,6 +53,7 @@ public final class Gateway implements AutoCloseable {
     private final DmarcResultRecorder dmarcResults;
     private final MalwareScanner malware;
     private org.postern.admin.AdminServer admin;
+    private NodeMetrics metrics;
     private boolean closed;
 
     private Gateway(OperatorConfig config, NodeServices services, FileSpool spool, SmtpServer smtp, TenantDirectory tenants, MalwareScanner malware,
@@ -114,6 +115,7 @@ public final class Gateway implements AutoCloseable {
                     QuarantineKeeper.start(quarantine, spool, trace,
                             tenant -> QuarantineKeeper.retention(tenants.byId(tenant).flatMap(t -> t.document().quarantine())
                                     .map(TenantDocument.Quarantine::retention)), clock, Duration.ofSeconds(1)), ctx.dmarcResults());
+            gateway.metrics = metrics;
             FileSpool running = spool;
             config.listeners().admin().ifPresent(a -> gateway.admin = AdminListener.start(config, services, running, smtp,
                     org.postern.admin.QuarantineAccess.of(quarantine), metrics, clock, a));
@@ -186,6 +188,7 @@ public final class Gateway implements AutoCloseable {
         closed = true;
         log.info("Postern {} stopping: draining sessions", hostname());
         if (admin != null) admin.close();
+        if (metrics != null) metrics.close();
         smtp.close();
         quarantineKeeper.close();
         dmarcResults.close();

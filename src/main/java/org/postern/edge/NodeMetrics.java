@@ -23,9 +23,18 @@ import java.util.function.ToDoubleFunction;
  * histograms, queue depth and DNS latency. Instruments by decoration — the session, the resolver and the trace
  * store the edge writes through — so the code that decides knows nothing of metrics.
  */
-public final class NodeMetrics {
+public final class NodeMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public NodeMetrics() {
+        io.micrometer.core.instrument.Metrics.addRegistry(registry); // meters kept by code without a node at hand (classifier time)
+    }
+
+    @Override
+    public void close() {
+        io.micrometer.core.instrument.Metrics.removeRegistry(registry);
+    }
 
     public PrometheusMeterRegistry registry() { return registry; }
 

@@ -185,6 +185,6 @@ class AdminApiTest {
         f.gw.send("client.example.org", "s@example.org", "nobody@fabrikam.test", TestGateway.wellFormed("s@example.org", "Subject: m\r\n\r\nhi\r\n"));
         String metrics = f.get("/metrics", null).body();
         assertThat(metrics).contains("postern_messages_total{", "tenant=\"fabrikam\"", "postern_phase_seconds_bucket{", "phase=\"RCPT\"",
-                "postern_queue_depth", "postern_sessions_open");
+                "postern_queue_depth", "postern_sessions_open", "postern_classifier_seconds_count", "postern_dns_seconds");
     }
 }
