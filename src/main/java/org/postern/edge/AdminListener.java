@@ -27,7 +27,7 @@ final class AdminListener {
         AdminServices s = new AdminServices(services.catalog(), services.trace(), quarantine,
                 new org.postern.admin.AuditLog(services.dataSource(), clock), services.accounts(), services.tokens(),
                 () -> services.explainer(config, clock), feedback(config), clock, spool::depth,
-                () -> smtp.port() > 0 && storeReachable(services), metrics.registry());
+                () -> listening(smtp) && storeReachable(services), metrics.registry());
         return AdminServer.start(s, new InetSocketAddress(listener.address(), listener.port()));
     }
 
@@ -47,6 +47,15 @@ final class AdminListener {
                 classifier.save(model);
             }
         };
+    }
+
+    /** The admin listener starts before SMTP does: not ready until SMTP listens. */
+    private static boolean listening(SmtpServer smtp) {
+        try {
+            return smtp.port() > 0;
+        } catch (IllegalStateException notStarted) {
+            return false;
+        }
     }
 
     private static boolean storeReachable(NodeServices services) {

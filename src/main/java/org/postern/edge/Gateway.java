@@ -78,6 +78,7 @@ public final class Gateway implements AutoCloseable {
         FileSpool spool = null;
         MalwareScanner malware = null;
         NodeMetrics metrics = new NodeMetrics();
+        org.postern.admin.AdminServer admin = null;
         try {
             TraceStore trace = services.trace();
             TenantDirectory tenants = new TenantDirectory(services.catalog(), clock, Duration.ofSeconds(1));
@@ -105,6 +106,8 @@ public final class Gateway implements AutoCloseable {
             var listener = config.listeners().smtp();
             SmtpServer smtp = new SmtpServer(new InetSocketAddress(listener.address(), listener.port()), "smtp",
                     smtpSettings(config), () -> metrics.metered(new InboundSession(ctx)), () -> tls);
+            // The admin listener first: once SMTP accepts mail the node is fully up (and `serve` handles SIGTERM).
+            admin = startAdmin(config, services, spool, smtp, org.postern.admin.QuarantineAccess.of(quarantine), metrics, clock);
             smtp.start();
             metrics.gauge("postern_sessions_open", "SMTP sessions open now", smtp, SmtpServer::openConnections);
             metrics.gauge("postern_sessions_accepted", "SMTP connections accepted since start", smtp, SmtpServer::acceptedConnections);
@@ -116,25 +119,41 @@ public final class Gateway implements AutoCloseable {
                             tenant -> QuarantineKeeper.retention(tenants.byId(tenant).flatMap(t -> t.document().quarantine())
                                     .map(TenantDocument.Quarantine::retention)), clock, Duration.ofSeconds(1)), ctx.dmarcResults());
             gateway.metrics = metrics;
-            FileSpool running = spool;
-            config.listeners().admin().ifPresent(a -> gateway.admin = AdminListener.start(config, services, running, smtp,
-                    org.postern.admin.QuarantineAccess.of(quarantine), metrics, clock, a));
+            gateway.admin = admin;
             return gateway;
         } catch (org.postern.smtp.TlsConfigurationException e) {
+            if (admin != null) admin.close();
+            metrics.close();
             if (spool != null) spool.close();
             if (malware != null) malware.close();
             services.close();
             throw new org.postern.config.ConfigException("tls: " + e.getMessage(), e);
         } catch (IOException e) {
+            if (admin != null) admin.close();
+            metrics.close();
             if (spool != null) spool.close();
             if (malware != null) malware.close();
             services.close();
             throw new UncheckedIOException("cannot start: " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            if (admin != null) admin.close();
+            metrics.close();
             if (spool != null) spool.close();
             if (malware != null) malware.close();
             services.close();
             throw e;
+        }
+    }
+
+    private static org.postern.admin.AdminServer startAdmin(OperatorConfig config, NodeServices services, FileSpool spool, SmtpServer smtp,
+                                                            org.postern.admin.QuarantineAccess quarantine, NodeMetrics metrics, Clock clock) {
+        var listener = config.listeners().admin();
+        if (listener.isEmpty()) return null;
+        try {
+            return AdminListener.start(config, services, spool, smtp, quarantine, metrics, clock, listener.get());
+        } catch (RuntimeException e) { // e.g. the port is taken
+            throw new org.postern.config.ConfigException("listeners.admin: cannot listen on " + listener.get().address() + ":"
+                    + listener.get().port() + ": " + e.getMessage(), e);
         }
     }
 
