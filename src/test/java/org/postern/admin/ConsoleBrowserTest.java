@@ -26,14 +26,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The console in a real browser (Debian chromium through chromium-driver): log in, find a refused message by the
  * reference from its SMTP reply and read its chain, release a quarantined message and see it delivered, change an
- * allow list, and a tenant admin who cannot reach another tenant's pages. Saves screenshots of the main pages in
- * docs/screenshots/. Skipped only outside CI when chromium is not installed.
+ * allow list, and a tenant admin who cannot reach another tenant's pages. Saves screenshots of the main pages (see
+ * {@link #SHOTS}). Skipped only outside CI when chromium is not installed.
  */
 class ConsoleBrowserTest {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Path SHOTS = Path.of("docs/screenshots");
+    /** Where screenshots go: target/ by default, so a test run leaves the tree clean; README's come from -Dpostern.screenshots=docs/screenshots. */
+    private static final Path SHOTS = Path.of(System.getProperty("postern.screenshots", "target/screenshots"));
 
     @TempDir static Path dir;
     static AdminFixture f;
