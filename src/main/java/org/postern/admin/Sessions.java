@@ -59,12 +59,18 @@ public final class Sessions {
     }
 
     public void failed(String clientIp, String login) {
+        if (failures.size() > 10_000) prune(); // random login names must not grow the map without end
         for (String key : new String[] {"ip:" + clientIp, "login:" + login.toLowerCase(java.util.Locale.ROOT)}) {
             Deque<Instant> q = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
             synchronized (q) {
                 q.addLast(clock.instant());
             }
         }
+    }
+
+    private void prune() {
+        failures.keySet().removeIf(key -> recent(key) == 0);
+        sessions.values().removeIf(x -> clock.instant().isAfter(x.expires()));
     }
 
     private int recent(String key) {
