@@ -11,6 +11,7 @@ import org.postern.cli.ExplainCommand;
 import org.postern.config.Units;
 import org.postern.edge.Explainer;
 import org.postern.quarantine.QuarantinedMessage;
+import org.postern.tenant.TenantDocument;
 import org.postern.trace.TraceJson;
 import org.postern.trace.TraceQuery;
 import org.postern.trace.TraceRecord;
@@ -206,8 +207,11 @@ final class AdminApi {
 
     /** Release, unless a user asks for a message only an admin may release (malware). */
     static void releaseChecked(AdminServices s, QuarantinedMessage m, Principal who) throws IOException {
-        if (who.role() == Role.USER && m.reason().toLowerCase(Locale.ROOT).contains("malware")) {
-            throw new Denied("only an admin may release a message held for malware");
+        if (who.role() == Role.USER) {
+            boolean allowed = s.catalog().get(m.tenant()).flatMap(t -> t.document().quarantine())
+                    .flatMap(TenantDocument.Quarantine::userRelease).orElse(false);
+            if (!allowed) throw new Denied("only an admin may release held mail (the tenant's quarantine.user-release is off)");
+            if (m.reason().toLowerCase(Locale.ROOT).contains("malware")) throw new Denied("only an admin may release a message held for malware");
         }
         if (!s.quarantine().release(m.tenant(), m.id(), who.name(), s.clock().instant())) throw new TenantEdits.NotFound("no held message " + m.id());
     }

@@ -134,7 +134,13 @@ public record TenantDocument(
         }
     }
 
-    public record Quarantine(String retention) { }
+    /** @param userRelease whether users may release their own held mail (never malware); default: admins only */
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record Quarantine(String retention, @JsonProperty("user-release") Optional<Boolean> userRelease) {
+        public Quarantine {
+            userRelease = userRelease == null ? Optional.empty() : userRelease;
+        }
+    }
 
     public record DkimKey(String domain, String selector) { }
 

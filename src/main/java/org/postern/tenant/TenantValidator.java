@@ -104,7 +104,7 @@ final class TenantValidator {
         });
         d.quarantine().ifPresent(q -> {
             try {
-                if (q.retention() == null || org.postern.config.Units.duration(q.retention()).isNegative()) throw new IllegalArgumentException("missing");
+                if (q.retention() != null && org.postern.config.Units.duration(q.retention()).isNegative()) throw new IllegalArgumentException("negative");
             } catch (RuntimeException e) {
                 throw new TenantValidationException(t + "quarantine.retention must be a duration like 30d, not '" + q.retention() + "'");
             }

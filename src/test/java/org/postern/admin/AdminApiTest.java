@@ -142,6 +142,19 @@ class AdminApiTest {
     }
 
     @Test
+    void aUserMayNotReleaseWhenTheTenantDoesNotAllowIt() {
+        f.cliWithStdin("dave-pass\n", "user", "add", "--tenant", "fabrikam", "--email", "dave@fabrikam.test", "--password-stdin");
+        String ref = TestGateway.ref(f.gw.send("client.example.org", "x@example.org", "dave@fabrikam.test",
+                TestGateway.wellFormed("x@example.org", "Subject: [hold] a note\r\n\r\nhi\r\n")));
+        String session = f.login("dave@fabrikam.test", "dave-pass");
+        String page = f.page("/t/fabrikam/quarantine/" + ref, session).body();
+        HttpResponse<String> r = f.form("/t/fabrikam/quarantine/" + ref + "/release", session, "csrf=" + AdminFixture.csrf(page));
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.body()).contains("user-release");
+        assertThat(json(f.get("/api/v1/tenants/fabrikam/quarantine", f.fabrikamAdmin)).toString()).contains(ref);
+    }
+
+    @Test
     void feedbackOnAHeldMessageTeachesTheModelFile() {
         String ref = TestGateway.ref(f.gw.send("client.example.org", "promo@example.org", "alice@contoso.test",
                 TestGateway.wellFormed("promo@example.org", "Subject: [hold] cheap pills\r\n\r\nbuy now\r\n")));

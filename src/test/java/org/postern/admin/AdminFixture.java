@@ -28,11 +28,14 @@ final class AdminFixture implements AutoCloseable {
                 domains: [contoso.test]
                 recipients: [alice@contoso.test, bob@contoso.test]
                 delivery: "maildir:%1$s/mail/contoso"
+                quarantine: { user-release: true }
                 transport-rules:
                   - { name: hold-invoices, priority: 1, when: { subject-contains: ["[hold]"] }, then: { quarantine: true } }
               - id: fabrikam
                 domains: [fabrikam.test]
                 delivery: "maildir:%1$s/mail/fabrikam"
+                transport-rules:
+                  - { name: hold-notes, priority: 1, when: { subject-contains: ["[hold]"] }, then: { quarantine: true } }
             """;
 
     final TestGateway gw;
