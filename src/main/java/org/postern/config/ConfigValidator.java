@@ -16,6 +16,7 @@ final class ConfigValidator {
         c.listeners().admin().ifPresent(l -> port("listeners.admin.port", l.port()));
         require(c.store() != null && c.store().url() != null && c.store().url().startsWith("jdbc:"),
                 "store.url must be a JDBC URL (jdbc:h2:file:... or jdbc:postgresql://...)");
+        c.redis().ifPresent(ConfigValidator::redis);
         Units.bytes(c.limits().maxMessageSize());
         require(c.limits().maxRecipients() > 0, "limits.max-recipients must be positive");
         require(c.limits().connectionsPerIp() > 0, "limits.connections-per-ip must be positive");
@@ -66,6 +67,12 @@ final class ConfigValidator {
         require(a.maxRatio() > 1, "malware.archives.max-ratio must be above 1");
         long memory = Units.bytes(a.maxDecoderMemory());
         require(memory >= 1024 * 1024 && memory <= Integer.MAX_VALUE, "malware.archives.max-decoder-memory must be between 1MB and 2GB");
+    }
+
+    private static void redis(OperatorConfig.Redis r) {
+        require(r.url() != null && r.url().matches("rediss?://[^/\\s]+(/\\d+)?/?"),
+                "redis.url must be redis://[user:password@]host:port[/db] (or rediss://), not '" + r.url() + "'");
+        require(Units.duration(r.timeout()).toMillis() > 0, "redis.timeout must be positive");
     }
 
     private static void dnsLists(OperatorConfig c) {

@@ -29,7 +29,25 @@ public record OperatorConfig(
         JsonNode tenants,
         @JsonProperty("dnsbl-threshold") int dnsblThreshold) {
 
-    public record Node(String hostname, @JsonProperty("data-dir") String dataDir) { }
+    /**
+     * @param name this node among several (trace: which node received, which delivered); default: the machine's
+     *             host name
+     */
+    public record Node(String hostname, @JsonProperty("data-dir") String dataDir, Optional<String> name) {
+        public Node { name = name == null ? Optional.empty() : name.filter(n -> !n.isBlank()); }
+
+        /** The node's name as the trace records it. */
+        public String nodeName() { return name.orElseGet(Node::machineName); }
+
+        private static String machineName() {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                String env = System.getenv("HOSTNAME");
+                return env == null || env.isBlank() ? "localhost" : env;
+            }
+        }
+    }
 
     public record Listener(String address, int port) { }
 
@@ -40,7 +58,16 @@ public record OperatorConfig(
 
     public record Store(String url) { }
 
-    public record Redis(String url) { }
+    /**
+     * Shared counters (issue 10). {@code prefix} starts every key, so several deployments can share one Redis;
+     * {@code timeout} bounds each call (connect and read), after which the node counts alone for a while.
+     */
+    public record Redis(String url, String prefix, String timeout) {
+        public Redis {
+            prefix = prefix == null ? "postern:" : prefix;
+            timeout = timeout == null ? "500ms" : timeout;
+        }
+    }
 
     public record Dns(List<String> servers, String timeout) { }
 

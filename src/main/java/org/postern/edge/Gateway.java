@@ -7,7 +7,6 @@ import org.postern.dns.DnsjavaResolver;
 import org.postern.malware.MalwareScanner;
 import org.postern.quarantine.FileQuarantine;
 import org.postern.quarantine.QuarantineKeeper;
-import org.postern.policy.LocalClientCounters;
 import org.postern.policy.PolicyPipeline;
 import org.postern.policy.StandardPipeline;
 import org.postern.policy.TenantTrusts;
@@ -54,6 +53,7 @@ public final class Gateway implements AutoCloseable {
     private final MalwareScanner malware;
     private org.postern.admin.AdminServer admin;
     private NodeMetrics metrics;
+    private NodeCounters counters;
     private boolean closed;
 
     private Gateway(OperatorConfig config, NodeServices services, FileSpool spool, SmtpServer smtp, TenantDirectory tenants, MalwareScanner malware,
@@ -79,6 +79,7 @@ public final class Gateway implements AutoCloseable {
         MalwareScanner malware = null;
         NodeMetrics metrics = new NodeMetrics();
         org.postern.admin.AdminServer admin = null;
+        NodeCounters nodeCounters = null;
         try {
             TraceStore trace = services.trace();
             TenantDirectory tenants = new TenantDirectory(services.catalog(), clock, Duration.ofSeconds(1));
@@ -90,7 +91,8 @@ public final class Gateway implements AutoCloseable {
             DeliveryScheduler scheduler = DeliveryScheduler.start(delivery, event -> traceDelivery(trace, event), clock);
             spool = FileSpool.open(Path.of(config.node().dataDir()), scheduler);
 
-            LocalClientCounters counters = new LocalClientCounters(clock);
+            nodeCounters = NodeCounters.open(config, clock);
+            var counters = nodeCounters.clients();
             TenantTrusts trusts = new TenantTrusts();
             PolicyPipeline pipeline = StandardPipeline.build(NodeServices.pipelineSettings(config), counters, trusts, clock);
             var dns = metrics.timed(new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout())));
@@ -112,6 +114,8 @@ public final class Gateway implements AutoCloseable {
             metrics.gauge("postern_sessions_open", "SMTP sessions open now", smtp, SmtpServer::openConnections);
             metrics.gauge("postern_sessions_accepted", "SMTP connections accepted since start", smtp, SmtpServer::acceptedConnections);
             metrics.gauge("postern_queue_depth", "messages in the spool awaiting delivery", spool, FileSpool::depth);
+            if (config.redis().isPresent()) metrics.gauge("postern_shared_counters_fallback",
+                    "1 while Redis does not answer and this node counts its limits alone", nodeCounters, NodeCounters::fallbackGauge);
             log.info("Postern {} ready: SMTP {}:{}, store {}, data {}", hostname, listener.address(), smtp.port(),
                     config.store().url().replaceAll("password=[^&;]*", "password=***"), config.node().dataDir());
             Gateway gateway = new Gateway(config, services, spool, smtp, tenants, malware,
@@ -119,10 +123,12 @@ public final class Gateway implements AutoCloseable {
                             tenant -> QuarantineKeeper.retention(tenants.byId(tenant).flatMap(t -> t.document().quarantine())
                                     .map(TenantDocument.Quarantine::retention)), clock, Duration.ofSeconds(1)), ctx.dmarcResults());
             gateway.metrics = metrics;
+            gateway.counters = nodeCounters;
             gateway.admin = admin;
             return gateway;
         } catch (org.postern.smtp.TlsConfigurationException e) {
             if (admin != null) admin.close();
+            if (nodeCounters != null) nodeCounters.close();
             metrics.close();
             if (spool != null) spool.close();
             if (malware != null) malware.close();
@@ -130,6 +136,7 @@ public final class Gateway implements AutoCloseable {
             throw new org.postern.config.ConfigException("tls: " + e.getMessage(), e);
         } catch (IOException e) {
             if (admin != null) admin.close();
+            if (nodeCounters != null) nodeCounters.close();
             metrics.close();
             if (spool != null) spool.close();
             if (malware != null) malware.close();
@@ -137,6 +144,7 @@ public final class Gateway implements AutoCloseable {
             throw new UncheckedIOException("cannot start: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (admin != null) admin.close();
+            if (nodeCounters != null) nodeCounters.close();
             metrics.close();
             if (spool != null) spool.close();
             if (malware != null) malware.close();
@@ -192,6 +200,9 @@ public final class Gateway implements AutoCloseable {
 
     public TenantDirectory tenants() { return tenants; }
 
+    /** The node's counters (shared through Redis when configured): budgets and open tallies for any limit. */
+    public org.postern.counters.Counters counters() { return counters.counters(); }
+
     public FileSpool spool() { return spool; }
 
     /** The admin listener's port (0 when none is configured). */
@@ -213,6 +224,7 @@ public final class Gateway implements AutoCloseable {
         dmarcResults.close();
         malware.close();
         spool.close();
+        if (counters != null) counters.close();
         services.close();
         log.info("Postern {} stopped", hostname());
     }
