@@ -12,6 +12,9 @@ final class ConfigValidator {
         require(c.node() != null && c.node().hostname() != null && !c.node().hostname().isBlank(), "node.hostname is required");
         require(c.listeners() != null && c.listeners().smtp() != null, "listeners.smtp is required");
         port("listeners.smtp.port", c.listeners().smtp().port());
+        proxy("listeners.smtp", c.listeners().smtp());
+        c.listeners().admin().ifPresent(l -> require(!l.takesProxyProtocol() && l.trustedProxies().isEmpty(),
+                "listeners.admin: proxy-protocol is for SMTP listeners only"));
         c.listeners().submission().ifPresent(l -> port("listeners.submission.port", l.port()));
         c.listeners().admin().ifPresent(l -> port("listeners.admin.port", l.port()));
         require(c.store() != null && c.store().url() != null && c.store().url().startsWith("jdbc:"),
@@ -67,6 +70,19 @@ final class ConfigValidator {
         require(a.maxRatio() > 1, "malware.archives.max-ratio must be above 1");
         long memory = Units.bytes(a.maxDecoderMemory());
         require(memory >= 1024 * 1024 && memory <= Integer.MAX_VALUE, "malware.archives.max-decoder-memory must be between 1MB and 2GB");
+    }
+
+    private static void proxy(String key, OperatorConfig.Listener l) {
+        for (String cidr : l.trustedProxies()) {
+            try {
+                Cidr.parse(cidr);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key + ".trusted-proxies: " + e.getMessage());
+            }
+        }
+        require(!l.takesProxyProtocol() || !l.trustedProxies().isEmpty(),
+                key + ".proxy-protocol needs trusted-proxies: the load balancers' addresses (anyone else could claim any client address)");
+        require(Units.duration(l.proxyHeaderTimeout()).toMillis() > 0, key + ".proxy-timeout must be positive");
     }
 
     private static void redis(OperatorConfig.Redis r) {

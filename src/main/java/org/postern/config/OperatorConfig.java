@@ -49,7 +49,30 @@ public record OperatorConfig(
         }
     }
 
-    public record Listener(String address, int port) { }
+    /**
+     * @param proxyProtocol  every connection starts with a PROXY protocol header (v1 or v2) naming the client, sent by
+     *                       one of {@code trustedProxies} (CIDRs), in full within {@code proxyTimeout}
+     */
+    public record Listener(String address, int port,
+                           @JsonProperty("proxy-protocol") Optional<Boolean> proxyProtocol,
+                           @JsonProperty("trusted-proxies") List<String> trustedProxies,
+                           @JsonProperty("proxy-timeout") Optional<String> proxyTimeout) {
+        public Listener {
+            proxyProtocol = proxyProtocol == null ? Optional.empty() : proxyProtocol;
+            trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+            proxyTimeout = proxyTimeout == null ? Optional.empty() : proxyTimeout;
+        }
+
+        public Listener(String address, int port) {
+            this(address, port, Optional.empty(), List.of(), Optional.empty());
+        }
+
+        /** Whether connections come through a load balancer speaking the PROXY protocol. */
+        public boolean takesProxyProtocol() { return proxyProtocol.orElse(false); }
+
+        /** How long a trusted proxy may take to send its header: 5 s unless set. */
+        public String proxyHeaderTimeout() { return proxyTimeout.orElse("5s"); }
+    }
 
     public record Listeners(Listener smtp, Optional<Listener> submission, Optional<Listener> admin) { }
 

@@ -108,6 +108,7 @@ public final class Gateway implements AutoCloseable {
             var listener = config.listeners().smtp();
             SmtpServer smtp = new SmtpServer(new InetSocketAddress(listener.address(), listener.port()), "smtp",
                     smtpSettings(config), () -> metrics.metered(new InboundSession(ctx)), () -> tls);
+            if (listener.takesProxyProtocol()) smtp.withProxyProtocol(proxySettings(listener));
             // The admin listener first: once SMTP accepts mail the node is fully up (and `serve` handles SIGTERM).
             admin = startAdmin(config, services, spool, smtp, org.postern.admin.QuarantineAccess.of(quarantine), metrics, clock);
             smtp.start();
@@ -180,6 +181,12 @@ public final class Gateway implements AutoCloseable {
                 .dataTerminationTimeout(Units.duration(c.smtp().dataTimeout()))
                 .greetPause(Units.duration(c.smtp().greetPause()))
                 .build();
+    }
+
+    /** The load balancers a listener trusts to name the client (PROXY protocol). */
+    static SmtpServer.ProxySettings proxySettings(OperatorConfig.Listener listener) {
+        var trusted = listener.trustedProxies().stream().map(org.postern.policy.Cidr::parse).toList();
+        return new SmtpServer.ProxySettings(ip -> trusted.stream().anyMatch(c -> c.contains(ip)), Units.duration(listener.proxyHeaderTimeout()));
     }
 
     private static TlsSettings tlsSettings(OperatorConfig c) {
