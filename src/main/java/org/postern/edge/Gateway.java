@@ -87,7 +87,8 @@ public final class Gateway implements AutoCloseable {
             DeliverySettings delivery = DeliverySettings.defaults(hostname)
                     .withRetry(new RetryPolicy(Units.duration(d.retryInitial()), Units.duration(d.retryMax()), Units.duration(d.maxAge())))
                     .withWorkers(d.workers())
-                    .withTimeouts(Units.duration(d.connectTimeout()), Units.duration(d.readTimeout()));
+                    .withTimeouts(Units.duration(d.connectTimeout()), Units.duration(d.readTimeout()))
+                    .withNode(config.node().nodeName());
             DeliveryScheduler scheduler = DeliveryScheduler.start(delivery, event -> traceDelivery(trace, event), clock);
             spool = FileSpool.open(Path.of(config.node().dataDir()), scheduler);
 
@@ -98,7 +99,7 @@ public final class Gateway implements AutoCloseable {
             var dns = metrics.timed(new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout())));
             var quarantine = new FileQuarantine(Path.of(config.node().dataDir()));
             var authenticator = new SenderAuthenticator(dns, clock);
-            EdgeContext ctx = new EdgeContext(hostname, hostname, pipeline, tenants, spool, metrics.metered(trace), counters, dns,
+            EdgeContext ctx = new EdgeContext(hostname, config.node().nodeName(), pipeline, tenants, spool, metrics.metered(trace), counters, dns,
                     clock, new References(clock), new ReplyCatalogue(hostname), authenticator, quarantine,
                     new DmarcResultRecorder(services.dmarcResults(), Duration.ofMillis(500)),
                     EndOfData.of(config, authenticator, malware = MalwareScanner.fromConfig(config), clock),
