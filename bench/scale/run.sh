@@ -7,7 +7,8 @@
 # Load: Postfix smtp-source (two of them, one per node, in the two-node run); downstream: one smtp-sink.
 # Store cost per message from PostgreSQL's own statistics for the benchmark's database (pg_stat_database:
 # xact_commit, tup_inserted, tup_updated, blks_hit + blks_read), pg_stat_statements calls when the extension is
-# loaded, and WAL bytes (pg_current_wal_lsn: cluster-wide, so other users of the server are counted too).
+# loaded, and WAL bytes (pg_current_wal_lsn: cluster-wide, so other users of the server are counted too); Redis
+# scripts (EVAL calls, one round trip each) per message from INFO commandstats (server-wide too).
 #
 # Tunables (environment): MESSAGES=3000 SESSIONS=20 SIZE=4096 PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres
 #   REDIS_URL=redis://127.0.0.1:6379 TIMEOUT=<seconds to wait for the sink> KEEP=1 (keep work dir and database)
@@ -124,9 +125,11 @@ pg_snapshot() {
   [ "$HAVE_PGSS" = 1 ] && stm=$(psql -d "$DB" -tAc "select coalesce(sum(calls),0) from pg_stat_statements s join pg_database d on d.oid = s.dbid where d.datname = '$DB'")
   # pg_stat_database is updated when backends report (at most every PGSTAT_MIN_INTERVAL): force it for ours
   psql -d "$DB" -tAc "select pg_stat_force_next_flush()" >/dev/null 2>&1 || true
+  local redis_cmds
+  redis_cmds=$(redis-cli -h "$redis_host" -p "${redis_port:-6379}" info commandstats | tr -d '\r' | sed -n 's/^cmdstat_eval:calls=\([0-9]*\),.*/\1/p')
   psql -d "$DB" -tAc "select xact_commit, tup_inserted, tup_updated, tup_deleted, blks_hit + blks_read,
                              pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint
-                      from pg_stat_database where datname = '$DB'" | tr '|' ' ' | sed "s/\$/ $stm/"
+                      from pg_stat_database where datname = '$DB'" | tr '|' ' ' | sed "s/\$/ $stm ${redis_cmds:-0}/"
 }
 
 # ---------------------------------------------------------------- downstream
@@ -215,6 +218,7 @@ drive() { # name base port...
     END { if (g == 0) g = 1
           printf "%.2f transactions, %.2f rows inserted, %.2f rows updated, %.0f blocks touched, %.0f WAL bytes", d[1]/g, d[2]/g, d[3]/g, d[5]/g, d[6]/g
           if (d[7] > 0) printf ", %.2f statements", d[7]/g
+          printf ", %.1f Redis scripts (round trips)", d[8]/g
           printf " per message" }')
   log "$name: $got messages in ${SECS}s = $RATE msg/s ($CPU); store: $DELTA"
 }

@@ -134,7 +134,7 @@ public final class RedisCounters implements Counters {
                 .build();
         var pool = new GenericObjectPoolConfig<redis.clients.jedis.Connection>();
         pool.setMaxTotal(64);
-        pool.setMaxIdle(16);
+        pool.setMaxIdle(64); // as many as may be open: a busy node must not close and reopen connections per command
         pool.setMaxWait(timeout);
         pool.setJmxEnabled(false);
         RedisClient client = RedisClient.builder().hostAndPort(JedisURIHelper.getHostAndPort(uri))
