@@ -50,7 +50,7 @@ final class DsnPolicy {
 
     /** Whether this message's sender may ever get a DSN. */
     static boolean mayNotify(Envelope e) {
-        return e.outbound() && !e.isDsn() && e.senderVerified() && !e.authenticatedUser().isBlank() && !e.mailFrom().isBlank();
+        return e.outbound() && !e.isDsn() && e.senderVerified() && !e.authUser().isBlank() && !e.mailFrom().isBlank();
     }
 
     /**

@@ -61,9 +61,7 @@ final class MxDelivery {
         try (InputStream message = new SequenceInputStream(new ByteArrayInputStream(prepend), Files.newInputStream(content))) {
             String signature = outbound.signer().sign(envelope, message);
             if (signature.isEmpty()) return envelope;
-            return new Envelope(envelope.ref(), envelope.tenant(), envelope.mailFrom(), envelope.recipients(),
-                    envelope.deliveryTarget(), envelope.receivedAt(), signature + envelope.prependHeaders(),
-                    envelope.senderVerified(), envelope.authenticatedUser(), envelope.highRisk(), envelope.requireTls());
+            return envelope.withPrependHeaders(signature + envelope.prependHeaders());
         } catch (IOException | RuntimeException e) {
             // An unsigned message still reaches most receivers; refusing to send would lose it for a key problem.
             log.warn("outbound {}: not DKIM-signed: {}", envelope.ref(), e.toString());
