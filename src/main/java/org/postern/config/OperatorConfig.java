@@ -88,8 +88,18 @@ public record OperatorConfig(
 
     public record Pool(@JsonProperty("source-address") String sourceAddress, String helo) { }
 
+    /**
+     * Delivery of tenants' outbound mail to the internet (README "Outbound: delivery and DKIM"): the EHLO name, the
+     * MX port (tests), the high-risk pool, per-destination limits, trust anchors for verified TLS (default: the
+     * JDK's), the HTTPS port MTA-STS policies are fetched from (tests), and when a DSN "delayed" is sent.
+     */
     public record Outbound(String helo, @JsonProperty("mx-port") Optional<Integer> mxPort,
-                           @JsonProperty("high-risk-pool") Optional<Pool> highRiskPool) { }
+                           @JsonProperty("high-risk-pool") Optional<Pool> highRiskPool,
+                           @JsonProperty("destination-concurrency") Optional<Integer> destinationConcurrency,
+                           @JsonProperty("destination-rate") Optional<Double> destinationRate,
+                           @JsonProperty("tls-trust") Optional<String> tlsTrust,
+                           @JsonProperty("mta-sts-port") Optional<Integer> mtaStsPort,
+                           @JsonProperty("dsn-delay") Optional<String> dsnDelay) { }
 
     public record Operator(@JsonProperty("blocked-ips") List<String> blockedIps) { }
 
