@@ -33,7 +33,16 @@ public record OperatorConfig(
 
     public record Listener(String address, int port) { }
 
-    public record Listeners(Listener smtp, Optional<Listener> submission, Optional<Listener> admin) { }
+    /**
+     * @param submission  message submission with STARTTLS (RFC 6409, port 587 in production); AUTH only after TLS
+     * @param submissions message submission over implicit TLS (RFC 8314 §3.3, port 465 in production)
+     */
+    public record Listeners(Listener smtp, Optional<Listener> submission, Optional<Listener> admin,
+                            Optional<Listener> submissions) {
+        public Listeners {
+            submissions = submissions == null ? Optional.empty() : submissions;
+        }
+    }
 
     public record Tls(String certificate, @JsonProperty("private-key") String privateKey,
                       @JsonProperty("client-ca") Optional<String> clientCa) { }
@@ -88,8 +97,14 @@ public record OperatorConfig(
 
     public record Pool(@JsonProperty("source-address") String sourceAddress, String helo) { }
 
+    /** @param spam outbound mail with a spam verdict: {@code high-risk-pool} (default) sends it from that pool, {@code reject} refuses it */
     public record Outbound(String helo, @JsonProperty("mx-port") Optional<Integer> mxPort,
-                           @JsonProperty("high-risk-pool") Optional<Pool> highRiskPool) { }
+                           @JsonProperty("high-risk-pool") Optional<Pool> highRiskPool,
+                           Optional<String> spam) {
+        public Outbound {
+            spam = spam == null ? Optional.empty() : spam;
+        }
+    }
 
     public record Operator(@JsonProperty("blocked-ips") List<String> blockedIps) { }
 

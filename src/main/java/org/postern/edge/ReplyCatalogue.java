@@ -52,6 +52,7 @@ public final class ReplyCatalogue {
             case OUTBOUND_LIMIT_REACHED -> Reply.of(550, "5.7.1", "Outbound recipient limit reached (" + reason.evidence() + "); sender restricted" + tail);
             case OUTBOUND_LIMIT_ALERT -> Reply.of(450, "4.7.1", "Outbound recipient limit reached (" + reason.evidence() + "), try again later" + tail);
             case OUTBOUND_SPAM_REFUSED -> Reply.of(550, "5.7.1", "Message refused as spam, not sent (" + reason.evidence() + ")" + tail);
+            case MIXED_DIRECTIONS -> Reply.of(452, "4.5.3", "Internal and external recipients in one transaction, send this one in a new transaction" + tail);
             case TENANT_ATTRIBUTED, ACCEPTED_FOR_DELIVERY, SENDER_AUTHENTICATION, DMARC_QUARANTINE, DMARC_REPORT_ONLY,
                  SPAM_CONFIDENCE, SPAM_JUNKED, SPAM_QUARANTINED, MALWARE_NOT_SCANNED, TRANSPORT_RULE,
                  TRANSPORT_RULE_QUARANTINE, TRANSPORT_RULE_DELETE,

@@ -66,7 +66,8 @@ public enum ReasonCode {
     OUTBOUND_RELAY("outbound.relay"),
     OUTBOUND_ACCEPTED("outbound.deliver"),
     OUTBOUND_HIGH_RISK("outbound.high-risk"),
-    OUTBOUND_SPAM_REFUSED("outbound.spam-refused");
+    OUTBOUND_SPAM_REFUSED("outbound.spam-refused"),
+    MIXED_DIRECTIONS("outbound.mixed-directions");
 
     private final String id;
 

@@ -112,6 +112,11 @@ public final class SmtpServer implements AutoCloseable {
         return socket.getLocalPort();
     }
 
+    /** The listener's name ("smtp", "submission", "submissions"). */
+    public String listener() {
+        return listener;
+    }
+
     /** Connections open right now (for metrics). */
     public int openConnections() {
         return open.get();
