@@ -40,6 +40,12 @@ final class SmtpSession implements Runnable {
     private volatile boolean writeStalled;
 
     SmtpSession(SmtpSettings settings, SessionHandler handler, ConnectionInfo connectionInfo,
+                SmtpConnection connection, Supplier<Optional<ServerTls>> tls) {
+        this(settings, handler, connectionInfo, connection, tls, false);
+    }
+
+    /** @param implicitTls the TLS handshake comes before the greeting (RFC 8314 §3.3) */
+    SmtpSession(SmtpSettings settings, SessionHandler handler, ConnectionInfo connectionInfo,
                 SmtpConnection connection, Supplier<Optional<ServerTls>> tls, boolean implicitTls) {
         this.settings = settings;
         this.handler = handler;
