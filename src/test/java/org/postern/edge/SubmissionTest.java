@@ -375,8 +375,12 @@ class SubmissionTest {
         return cliWithStdin("", args);
     }
 
-    /** Runs the real CLI against the gateway's configuration (its store); returns the last line printed. */
-    static synchronized String cliWithStdin(String stdin, String... args) {
+    static String cliWithStdin(String stdin, String... args) {
+        return cliWith(gw, stdin, args);
+    }
+
+    /** Runs the real CLI against a gateway's configuration (its store); returns the last line printed. */
+    static synchronized String cliWith(TestGateway gw, String stdin, String... args) {
         String[] full = new String[args.length + 2];
         System.arraycopy(args, 0, full, 0, 2);
         full[2] = "--config";
