@@ -14,6 +14,9 @@ final class ConfigValidator {
         port("listeners.smtp.port", c.listeners().smtp().port());
         c.listeners().submission().ifPresent(l -> port("listeners.submission.port", l.port()));
         c.listeners().admin().ifPresent(l -> port("listeners.admin.port", l.port()));
+        c.listeners().submissions().ifPresent(l -> port("listeners.submissions.port", l.port()));
+        c.outbound().flatMap(OperatorConfig.Outbound::spam).ifPresent(v -> require(v.equals("high-risk-pool") || v.equals("reject"),
+                "outbound.spam must be high-risk-pool or reject, not '" + v + "'"));
         require(c.store() != null && c.store().url() != null && c.store().url().startsWith("jdbc:"),
                 "store.url must be a JDBC URL (jdbc:h2:file:... or jdbc:postgresql://...)");
         Units.bytes(c.limits().maxMessageSize());

@@ -33,7 +33,16 @@ public record OperatorConfig(
 
     public record Listener(String address, int port) { }
 
-    public record Listeners(Listener smtp, Optional<Listener> submission, Optional<Listener> admin) { }
+    /**
+     * @param submission  message submission with STARTTLS (RFC 6409, port 587 in production); AUTH only after TLS
+     * @param submissions message submission over implicit TLS (RFC 8314 §3.3, port 465 in production)
+     */
+    public record Listeners(Listener smtp, Optional<Listener> submission, Optional<Listener> admin,
+                            Optional<Listener> submissions) {
+        public Listeners {
+            submissions = submissions == null ? Optional.empty() : submissions;
+        }
+    }
 
     public record Tls(String certificate, @JsonProperty("private-key") String privateKey,
                       @JsonProperty("client-ca") Optional<String> clientCa) { }
@@ -92,14 +101,28 @@ public record OperatorConfig(
      * Delivery of tenants' outbound mail to the internet (README "Outbound: delivery and DKIM"): the EHLO name, the
      * MX port (tests), the high-risk pool, per-destination limits, trust anchors for verified TLS (default: the
      * JDK's), the HTTPS port MTA-STS policies are fetched from (tests), and when a DSN "delayed" is sent.
+     *
+     * @param spam outbound mail with a spam verdict: {@code high-risk-pool} (default) sends it from that pool, {@code reject} refuses it
      */
     public record Outbound(String helo, @JsonProperty("mx-port") Optional<Integer> mxPort,
                            @JsonProperty("high-risk-pool") Optional<Pool> highRiskPool,
+                           Optional<String> spam,
                            @JsonProperty("destination-concurrency") Optional<Integer> destinationConcurrency,
                            @JsonProperty("destination-rate") Optional<Double> destinationRate,
                            @JsonProperty("tls-trust") Optional<String> tlsTrust,
                            @JsonProperty("mta-sts-port") Optional<Integer> mtaStsPort,
-                           @JsonProperty("dsn-delay") Optional<String> dsnDelay) { }
+                           @JsonProperty("dsn-delay") Optional<String> dsnDelay) {
+        public Outbound {
+            mxPort = mxPort == null ? Optional.empty() : mxPort;
+            highRiskPool = highRiskPool == null ? Optional.empty() : highRiskPool;
+            spam = spam == null ? Optional.empty() : spam;
+            destinationConcurrency = destinationConcurrency == null ? Optional.empty() : destinationConcurrency;
+            destinationRate = destinationRate == null ? Optional.empty() : destinationRate;
+            tlsTrust = tlsTrust == null ? Optional.empty() : tlsTrust;
+            mtaStsPort = mtaStsPort == null ? Optional.empty() : mtaStsPort;
+            dsnDelay = dsnDelay == null ? Optional.empty() : dsnDelay;
+        }
+    }
 
     public record Operator(@JsonProperty("blocked-ips") List<String> blockedIps) { }
 

@@ -53,6 +53,7 @@ public final class Gateway implements AutoCloseable {
     private final DmarcResultRecorder dmarcResults;
     private final MalwareScanner malware;
     private org.postern.admin.AdminServer admin;
+    private java.util.List<SmtpServer> submissionServers = java.util.List.of();
     private NodeMetrics metrics;
     private boolean closed;
 
@@ -79,6 +80,7 @@ public final class Gateway implements AutoCloseable {
         MalwareScanner malware = null;
         NodeMetrics metrics = new NodeMetrics();
         org.postern.admin.AdminServer admin = null;
+        java.util.List<SmtpServer> submissionServers = java.util.List.of();
         try {
             TraceStore trace = services.trace();
             TenantDirectory tenants = new TenantDirectory(services.catalog(), clock, Duration.ofSeconds(1));
@@ -105,11 +107,14 @@ public final class Gateway implements AutoCloseable {
                     NodeServices.dnsLists(config, dns), trusts);
 
             Optional<ServerTls> tls = Optional.of(TlsContextFactory.create(tlsSettings(config), hostname));
+            Submission submission = submission(config, services, counters, tenants, spool, ctx.references(), clock);
             var listener = config.listeners().smtp();
             SmtpServer smtp = new SmtpServer(new InetSocketAddress(listener.address(), listener.port()), "smtp",
-                    smtpSettings(config), () -> metrics.metered(new InboundSession(ctx)), () -> tls);
+                    smtpSettings(config), () -> metrics.metered(new InboundSession(ctx, submission)), () -> tls);
+            submissionServers = submissionListeners(config, () -> metrics.metered(new InboundSession(ctx, submission)), tls);
             // The admin listener first: once SMTP accepts mail the node is fully up (and `serve` handles SIGTERM).
             admin = startAdmin(config, services, spool, smtp, org.postern.admin.QuarantineAccess.of(quarantine), metrics, clock);
+            for (SmtpServer server : submissionServers) server.start();
             smtp.start();
             metrics.gauge("postern_sessions_open", "SMTP sessions open now", smtp, SmtpServer::openConnections);
             metrics.gauge("postern_sessions_accepted", "SMTP connections accepted since start", smtp, SmtpServer::acceptedConnections);
@@ -121,9 +126,11 @@ public final class Gateway implements AutoCloseable {
                             tenant -> QuarantineKeeper.retention(tenants.byId(tenant).flatMap(t -> t.document().quarantine())
                                     .map(TenantDocument.Quarantine::retention)), clock, Duration.ofSeconds(1)), ctx.dmarcResults());
             gateway.metrics = metrics;
+            gateway.submissionServers = submissionServers;
             gateway.admin = admin;
             return gateway;
         } catch (org.postern.smtp.TlsConfigurationException e) {
+            submissionServers.forEach(SmtpServer::close);
             if (admin != null) admin.close();
             metrics.close();
             if (spool != null) spool.close();
@@ -131,6 +138,7 @@ public final class Gateway implements AutoCloseable {
             services.close();
             throw new org.postern.config.ConfigException("tls: " + e.getMessage(), e);
         } catch (IOException e) {
+            submissionServers.forEach(SmtpServer::close);
             if (admin != null) admin.close();
             metrics.close();
             if (spool != null) spool.close();
@@ -138,6 +146,7 @@ public final class Gateway implements AutoCloseable {
             services.close();
             throw new UncheckedIOException("cannot start: " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            submissionServers.forEach(SmtpServer::close);
             if (admin != null) admin.close();
             metrics.close();
             if (spool != null) spool.close();
@@ -145,6 +154,30 @@ public final class Gateway implements AutoCloseable {
             services.close();
             throw e;
         }
+    }
+
+    /** Submission (issue 9): AUTH with lockout, the outbound questions, restrictions kept in the store. */
+    private static Submission submission(OperatorConfig config, NodeServices services,
+                                         LocalClientCounters counters, TenantDirectory tenants, FileSpool spool, References references, Clock clock) {
+        var spam = config.outbound().flatMap(OperatorConfig.Outbound::spam).filter("reject"::equals).isPresent()
+                ? org.postern.policy.WhatToDoWithOutboundMessage.SpamAction.REJECT
+                : org.postern.policy.WhatToDoWithOutboundMessage.SpamAction.HIGH_RISK_POOL;
+        var restrictions = services.restrictions();
+        var outboundCounters = new org.postern.policy.LocalOutboundCounters(clock);
+        PolicyPipeline outbound = StandardPipeline.outbound(NodeServices.pipelineSettings(config), counters, outboundCounters, restrictions, spam);
+        return new Submission(services.accounts(), restrictions, new AuthLockout(AuthLockout.Settings.DEFAULTS, clock), outbound,
+                outboundCounters, tenants, spool, references, config.node().hostname(), clock);
+    }
+
+    /** listeners.submission (STARTTLS) and listeners.submissions (implicit TLS), when configured; not started yet. */
+    private static java.util.List<SmtpServer> submissionListeners(OperatorConfig config, org.postern.smtp.SessionHandlerFactory handlers,
+                                                                  Optional<ServerTls> tls) {
+        java.util.List<SmtpServer> servers = new java.util.ArrayList<>();
+        config.listeners().submission().ifPresent(l -> servers.add(new SmtpServer(new InetSocketAddress(l.address(), l.port()),
+                "submission", smtpSettings(config), handlers, () -> tls)));
+        config.listeners().submissions().ifPresent(l -> servers.add(new SmtpServer(new InetSocketAddress(l.address(), l.port()),
+                "submissions", smtpSettings(config), handlers, () -> tls, true)));
+        return servers;
     }
 
     private static org.postern.admin.AdminServer startAdmin(OperatorConfig config, NodeServices services, FileSpool spool, SmtpServer smtp,
@@ -185,6 +218,11 @@ public final class Gateway implements AutoCloseable {
 
     public int smtpPort() { return smtp.port(); }
 
+    /** The port of the submission listener ("submission" or "submissions"), when it is configured. */
+    public Optional<Integer> submissionPort(String listener) {
+        return submissionServers.stream().filter(s -> s.listener().equals(listener)).findFirst().map(SmtpServer::port);
+    }
+
     public String hostname() { return config.node().hostname(); }
 
     public TraceStore trace() { return services.trace(); }
@@ -210,6 +248,7 @@ public final class Gateway implements AutoCloseable {
         log.info("Postern {} stopping: draining sessions", hostname());
         if (admin != null) admin.close();
         if (metrics != null) metrics.close();
+        submissionServers.forEach(SmtpServer::close);
         smtp.close();
         quarantineKeeper.close();
         dmarcResults.close();
