@@ -97,9 +97,21 @@ public record OperatorConfig(
 
     public record Pool(@JsonProperty("source-address") String sourceAddress, String helo) { }
 
-    /** @param spam outbound mail with a spam verdict: {@code high-risk-pool} (default) sends it from that pool, {@code reject} refuses it */
+    /**
+     * Delivery of tenants' outbound mail to the internet (README "Outbound: delivery and DKIM"): the EHLO name, the
+     * MX port (tests), the high-risk pool, per-destination limits, trust anchors for verified TLS (default: the
+     * JDK's), the HTTPS port MTA-STS policies are fetched from (tests), and when a DSN "delayed" is sent.
+     *
+     * @param spam outbound mail with a spam verdict: {@code high-risk-pool} (default) sends it from that pool,
+     *             {@code reject} refuses it in the session (README "Outbound: submission")
+     */
     public record Outbound(String helo, @JsonProperty("mx-port") Optional<Integer> mxPort,
                            @JsonProperty("high-risk-pool") Optional<Pool> highRiskPool,
+                           @JsonProperty("destination-concurrency") Optional<Integer> destinationConcurrency,
+                           @JsonProperty("destination-rate") Optional<Double> destinationRate,
+                           @JsonProperty("tls-trust") Optional<String> tlsTrust,
+                           @JsonProperty("mta-sts-port") Optional<Integer> mtaStsPort,
+                           @JsonProperty("dsn-delay") Optional<String> dsnDelay,
                            Optional<String> spam) {
         public Outbound {
             spam = spam == null ? Optional.empty() : spam;

@@ -89,7 +89,9 @@ public final class Gateway implements AutoCloseable {
                     .withRetry(new RetryPolicy(Units.duration(d.retryInitial()), Units.duration(d.retryMax()), Units.duration(d.maxAge())))
                     .withWorkers(d.workers())
                     .withTimeouts(Units.duration(d.connectTimeout()), Units.duration(d.readTimeout()));
-            DeliveryScheduler scheduler = DeliveryScheduler.start(delivery, event -> traceDelivery(trace, event), clock);
+            var outbound = org.postern.outbound.OutboundWiring.settings(config,
+                    new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout())), services.dataSource(), tenants, clock);
+            DeliveryScheduler scheduler = DeliveryScheduler.start(delivery, Optional.of(outbound), event -> traceDelivery(trace, event), clock);
             spool = FileSpool.open(Path.of(config.node().dataDir()), scheduler);
 
             LocalClientCounters counters = new LocalClientCounters(clock);

@@ -58,8 +58,9 @@ final class MxDelivery {
     /** The envelope with the DKIM-Signature fields in front of the prepended headers; unsigned when signing fails. */
     private Envelope withSignature(Envelope envelope, Path content) {
         byte[] prepend = envelope.prependHeaders().getBytes(StandardCharsets.UTF_8);
-        try (InputStream message = new SequenceInputStream(new ByteArrayInputStream(prepend), Files.newInputStream(content))) {
-            String signature = outbound.signer().sign(envelope, message);
+        try {
+            String signature = outbound.signer().sign(envelope,
+                    () -> new SequenceInputStream(new ByteArrayInputStream(prepend), Files.newInputStream(content)));
             if (signature.isEmpty()) return envelope;
             return envelope.withPrependHeaders(signature + envelope.prependHeaders());
         } catch (IOException | RuntimeException e) {

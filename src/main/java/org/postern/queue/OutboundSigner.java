@@ -7,11 +7,14 @@ import java.io.InputStream;
 @FunctionalInterface
 public interface OutboundSigner {
 
-    /**
-     * Complete header fields, each ending in CRLF, for the message as it will be sent ({@code message}: the
-     * prepended headers, then the content); "" when nothing signs it.
-     */
-    String sign(Envelope envelope, InputStream message) throws IOException;
+    /** The message as it will be sent (the prepended headers, then the content), readable as often as needed. */
+    @FunctionalInterface
+    interface MessageSource {
+        InputStream open() throws IOException;
+    }
+
+    /** Complete header fields, each ending in CRLF, to put in front of the message; "" when nothing signs it. */
+    String sign(Envelope envelope, MessageSource message) throws IOException;
 
     OutboundSigner NONE = (envelope, message) -> "";
 }

@@ -260,7 +260,7 @@ final class SmtpClient {
             if (!ext.has("REQUIRETLS")) {
                 // RFC 8689 §4.2.1: the next hop must promise to keep requiring TLS, or the message is not sent.
                 results.resolveUnresolved(new SmtpReply(550, List.of("5.7.30 REQUIRETLS not supported by " + peer)),
-                        "REQUIRETLS: " + peer + " does not offer REQUIRETLS (RFC 8689 §4.2.1)");
+                        "5.7.30 REQUIRETLS: " + peer + " does not offer REQUIRETLS, so the message is not sent (RFC 8689 §4.2.1)");
                 return false;
             }
             mail += " REQUIRETLS";
