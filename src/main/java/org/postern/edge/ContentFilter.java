@@ -7,20 +7,19 @@ import org.postern.content.MessageView;
 import org.postern.content.SclCalculator;
 import org.postern.content.SclInputs;
 import org.postern.content.SclResult;
-import org.postern.content.SpamClassifier;
+import org.postern.content.LiveClassifier;
+import org.postern.config.OperatorConfig;
 import org.postern.policy.AuthenticationVerdict;
 import org.postern.policy.Evidence;
 import org.postern.tenant.Tenant;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
 
 /**
- * The node's content filter: one classifier (the bundled model, or {@code content.model}) and the SCL calculator,
+ * The node's content filter: one classifier (following the model file, see {@link #classifier}) and the SCL calculator,
  * fed with what the session already knows about the sender, so heuristics and classifier speak in one number.
  */
 final class ContentFilter {
@@ -29,24 +28,27 @@ final class ContentFilter {
     private static final io.micrometer.core.instrument.Timer CLASSIFIER_TIME = io.micrometer.core.instrument.Timer.builder("postern_classifier_seconds")
             .description("time to classify one message's content").publishPercentileHistogram().register(io.micrometer.core.instrument.Metrics.globalRegistry);
 
-    private final SpamClassifier classifier;
+    private final LiveClassifier classifier;
     private final SclCalculator scl = SclCalculator.standard();
     private final String hostname;
     private final Clock clock;
 
-    ContentFilter(SpamClassifier classifier, String hostname, Clock clock) {
+    ContentFilter(LiveClassifier classifier, String hostname, Clock clock) {
         this.classifier = classifier;
         this.hostname = hostname;
         this.clock = clock;
     }
 
-    /** The configured model file when there is one, else the model shipped with Postern. */
-    static SpamClassifier classifier(Optional<String> modelFile) {
-        if (modelFile.isEmpty() || !Files.isRegularFile(Path.of(modelFile.get()))) return SpamClassifier.bundled();
+    /**
+     * The classifier following the node's model file ({@code content.model}, else {@code <data-dir>/model.bin}; the
+     * bundled model while it does not exist), so feedback rewriting that file takes effect without a restart.
+     */
+    static LiveClassifier classifier(OperatorConfig config) {
+        Path file = config.modelFile();
         try {
-            return SpamClassifier.load(Path.of(modelFile.get()));
+            return LiveClassifier.following(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("content.model: cannot load " + modelFile.get() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("content.model: cannot load " + file + ": " + e.getMessage(), e);
         }
     }
 

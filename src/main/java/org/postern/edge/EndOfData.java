@@ -55,7 +55,7 @@ final class EndOfData {
     /** The node's whole end-of-DATA set from its configuration (live sessions and explain share it). */
     static EndOfData of(OperatorConfig config, SenderAuthenticator authenticator, MalwareScanner malware, Clock clock) throws IOException {
         return new EndOfData(authenticator,
-                new ContentFilter(ContentFilter.classifier(config.content().map(OperatorConfig.Content::model)), config.node().hostname(), clock),
+                new ContentFilter(ContentFilter.classifier(config), config.node().hostname(), clock),
                 malware, ViewLimits.defaults().withSpillDirectory(Files.createDirectories(Path.of(config.node().dataDir(), "tmp"))), clock);
     }
 
