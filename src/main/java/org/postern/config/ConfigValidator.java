@@ -93,8 +93,8 @@ final class ConfigValidator {
             require(list != null && list.zone() != null && list.zone().matches(DNS_NAME),
                     "content.uribl: every entry needs a zone (a DNS name), not '" + (list == null ? null : list.zone()) + "'");
             require(seen.add(list.zone().toLowerCase(java.util.Locale.ROOT)), "content.uribl: zone '" + list.zone() + "' is listed twice");
-            require(list.weight() >= 1 && list.weight() <= 10,
-                    "content.uribl: zone '" + list.zone() + "' needs a weight of 1..10 (SCL points), not " + list.weight());
+            require(list.weight().filter(w -> w >= 1 && w <= 10).isPresent(), "content.uribl: zone '" + list.zone()
+                    + "' needs a weight of 1..10 (10: the full blocklist.uri weight), not " + list.weight().map(String::valueOf).orElse("none"));
         }
     }
 

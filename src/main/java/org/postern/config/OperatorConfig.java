@@ -105,7 +105,9 @@ public record OperatorConfig(
     }
 
     /** A URI blocklist zone (RFC 5782 §2.3 style, asked for domain names) and the SCL weight of a listing. */
-    public record Uribl(String zone, int weight) { }
+    public record Uribl(String zone, Optional<Integer> weight) {
+        public Uribl { weight = weight == null ? Optional.empty() : weight; }
+    }
 
     public record Pool(@JsonProperty("source-address") String sourceAddress, String helo) { }
 
