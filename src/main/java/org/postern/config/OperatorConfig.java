@@ -143,7 +143,30 @@ public record OperatorConfig(
                            @JsonProperty("max-ratio") int maxRatio,
                            @JsonProperty("max-decoder-memory") String maxDecoderMemory) { }
 
-    public record Content(String model) { }
+    /**
+     * The content filter: the model file (absent: {@code <data-dir>/model.bin}, else the bundled model), and URI
+     * blocklists (DBL-style zones asked for the registrable domains linked from the body, at most
+     * {@code uribl-max-domains} per message).
+     */
+    public record Content(Optional<String> model, List<Uribl> uribl,
+                          @JsonProperty("uribl-max-domains") Optional<Integer> uriblMaxDomains) {
+        public static final int DEFAULT_URIBL_MAX_DOMAINS = 20;
+
+        public Content {
+            model = model == null ? Optional.empty() : model.filter(s -> !s.isBlank());
+            uribl = uribl == null ? List.of() : List.copyOf(uribl);
+            uriblMaxDomains = uriblMaxDomains == null ? Optional.empty() : uriblMaxDomains;
+        }
+
+        public int maxUriblDomains() {
+            return uriblMaxDomains.orElse(DEFAULT_URIBL_MAX_DOMAINS);
+        }
+    }
+
+    /** A URI blocklist zone (RFC 5782 §2.3 style, asked for domain names) and the SCL weight of a listing. */
+    public record Uribl(String zone, Optional<Integer> weight) {
+        public Uribl { weight = weight == null ? Optional.empty() : weight; }
+    }
 
     public record Pool(@JsonProperty("source-address") String sourceAddress, String helo) { }
 
@@ -192,6 +215,15 @@ public record OperatorConfig(
                        @JsonProperty("max-errors") int maxErrors,
                        @JsonProperty("max-connections") int maxConnections,
                        @JsonProperty("greet-pause") String greetPause) { }
+
+    /**
+     * The classifier's model file: {@code content.model}, else {@code <data-dir>/model.bin}. The running gateway
+     * follows it, and feedback (the admin API, {@code ./postern report --config}) rewrites it: one file for both.
+     */
+    public java.nio.file.Path modelFile() {
+        return content().flatMap(Content::model).map(java.nio.file.Path::of)
+                .orElse(java.nio.file.Path.of(node().dataDir()).resolve("model.bin"));
+    }
 
     public static OperatorConfig defaults() {
         return ConfigLoader.defaults();

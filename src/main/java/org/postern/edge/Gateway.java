@@ -106,7 +106,7 @@ public final class Gateway implements AutoCloseable {
             EdgeContext ctx = new EdgeContext(hostname, config.node().nodeName(), pipeline, tenants, spool, metrics.metered(trace), counters, dns,
                     clock, new References(clock), new ReplyCatalogue(hostname), authenticator, quarantine,
                     new DmarcResultRecorder(services.dmarcResults(), Duration.ofMillis(500)),
-                    EndOfData.of(config, authenticator, malware = MalwareScanner.fromConfig(config), clock),
+                    EndOfData.of(config, authenticator, malware = MalwareScanner.fromConfig(config), dns, clock),
                     NodeServices.dnsLists(config, dns), trusts);
 
             Optional<ServerTls> tls = Optional.of(TlsContextFactory.create(tlsSettings(config), hostname));
