@@ -17,6 +17,9 @@ final class ConfigValidator {
                 "listeners.admin: proxy-protocol is for SMTP listeners only"));
         c.listeners().submission().ifPresent(l -> port("listeners.submission.port", l.port()));
         c.listeners().admin().ifPresent(l -> port("listeners.admin.port", l.port()));
+        c.listeners().submissions().ifPresent(l -> port("listeners.submissions.port", l.port()));
+        c.outbound().flatMap(OperatorConfig.Outbound::spam).ifPresent(v -> require(v.equals("high-risk-pool") || v.equals("reject"),
+                "outbound.spam must be high-risk-pool or reject, not '" + v + "'"));
         require(c.store() != null && c.store().url() != null && c.store().url().startsWith("jdbc:"),
                 "store.url must be a JDBC URL (jdbc:h2:file:... or jdbc:postgresql://...)");
         c.redis().ifPresent(ConfigValidator::redis);
@@ -28,6 +31,7 @@ final class ConfigValidator {
         require(c.limits().recipientsPerIpPerMinute() > 0, "limits.recipients-per-ip-per-minute must be positive");
         Units.duration(c.dns().timeout());
         dnsLists(c);
+        uriBlocklists(c);
         for (String ip : c.operator().blockedIps()) {
             try {
                 Cidr.parse(ip);
@@ -104,6 +108,23 @@ final class ConfigValidator {
             }
         }
     }
+
+    private static void uriBlocklists(OperatorConfig c) {
+        if (c.content() == null || c.content().isEmpty()) return;
+        OperatorConfig.Content content = c.content().get();
+        int max = content.maxUriblDomains();
+        require(max >= 1 && max <= 100, "content.uribl-max-domains must be 1..100, not " + max);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (var list : content.uribl()) {
+            require(list != null && list.zone() != null && list.zone().matches(DNS_NAME),
+                    "content.uribl: every entry needs a zone (a DNS name), not '" + (list == null ? null : list.zone()) + "'");
+            require(seen.add(list.zone().toLowerCase(java.util.Locale.ROOT)), "content.uribl: zone '" + list.zone() + "' is listed twice");
+            require(list.weight().filter(w -> w >= 1 && w <= 10).isPresent(), "content.uribl: zone '" + list.zone()
+                    + "' needs a weight of 1..10 (10: the full blocklist.uri weight), not " + list.weight().map(String::valueOf).orElse("none"));
+        }
+    }
+
+    private static final String DNS_NAME = "(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+";
 
     private static void port(String key, int port) {
         require(port >= 0 && port <= 65535, key + " must be a port number (0-65535)");

@@ -74,7 +74,16 @@ public record OperatorConfig(
         public String proxyHeaderTimeout() { return proxyTimeout.orElse("5s"); }
     }
 
-    public record Listeners(Listener smtp, Optional<Listener> submission, Optional<Listener> admin) { }
+    /**
+     * @param submission  message submission with STARTTLS (RFC 6409, port 587 in production); AUTH only after TLS
+     * @param submissions message submission over implicit TLS (RFC 8314 §3.3, port 465 in production)
+     */
+    public record Listeners(Listener smtp, Optional<Listener> submission, Optional<Listener> admin,
+                            Optional<Listener> submissions) {
+        public Listeners {
+            submissions = submissions == null ? Optional.empty() : submissions;
+        }
+    }
 
     public record Tls(String certificate, @JsonProperty("private-key") String privateKey,
                       @JsonProperty("client-ca") Optional<String> clientCa) { }
@@ -134,12 +143,59 @@ public record OperatorConfig(
                            @JsonProperty("max-ratio") int maxRatio,
                            @JsonProperty("max-decoder-memory") String maxDecoderMemory) { }
 
-    public record Content(String model) { }
+    /**
+     * The content filter: the model file (absent: {@code <data-dir>/model.bin}, else the bundled model), and URI
+     * blocklists (DBL-style zones asked for the registrable domains linked from the body, at most
+     * {@code uribl-max-domains} per message).
+     */
+    public record Content(Optional<String> model, List<Uribl> uribl,
+                          @JsonProperty("uribl-max-domains") Optional<Integer> uriblMaxDomains) {
+        public static final int DEFAULT_URIBL_MAX_DOMAINS = 20;
+
+        public Content {
+            model = model == null ? Optional.empty() : model.filter(s -> !s.isBlank());
+            uribl = uribl == null ? List.of() : List.copyOf(uribl);
+            uriblMaxDomains = uriblMaxDomains == null ? Optional.empty() : uriblMaxDomains;
+        }
+
+        public int maxUriblDomains() {
+            return uriblMaxDomains.orElse(DEFAULT_URIBL_MAX_DOMAINS);
+        }
+    }
+
+    /** A URI blocklist zone (RFC 5782 §2.3 style, asked for domain names) and the SCL weight of a listing. */
+    public record Uribl(String zone, Optional<Integer> weight) {
+        public Uribl { weight = weight == null ? Optional.empty() : weight; }
+    }
 
     public record Pool(@JsonProperty("source-address") String sourceAddress, String helo) { }
 
+    /**
+     * Delivery of tenants' outbound mail to the internet (README "Outbound: delivery and DKIM"): the EHLO name, the
+     * MX port (tests), the high-risk pool, per-destination limits, trust anchors for verified TLS (default: the
+     * JDK's), the HTTPS port MTA-STS policies are fetched from (tests), and when a DSN "delayed" is sent.
+     *
+     * @param spam outbound mail with a spam verdict: {@code high-risk-pool} (default) sends it from that pool, {@code reject} refuses it
+     */
     public record Outbound(String helo, @JsonProperty("mx-port") Optional<Integer> mxPort,
-                           @JsonProperty("high-risk-pool") Optional<Pool> highRiskPool) { }
+                           @JsonProperty("high-risk-pool") Optional<Pool> highRiskPool,
+                           Optional<String> spam,
+                           @JsonProperty("destination-concurrency") Optional<Integer> destinationConcurrency,
+                           @JsonProperty("destination-rate") Optional<Double> destinationRate,
+                           @JsonProperty("tls-trust") Optional<String> tlsTrust,
+                           @JsonProperty("mta-sts-port") Optional<Integer> mtaStsPort,
+                           @JsonProperty("dsn-delay") Optional<String> dsnDelay) {
+        public Outbound {
+            mxPort = mxPort == null ? Optional.empty() : mxPort;
+            highRiskPool = highRiskPool == null ? Optional.empty() : highRiskPool;
+            spam = spam == null ? Optional.empty() : spam;
+            destinationConcurrency = destinationConcurrency == null ? Optional.empty() : destinationConcurrency;
+            destinationRate = destinationRate == null ? Optional.empty() : destinationRate;
+            tlsTrust = tlsTrust == null ? Optional.empty() : tlsTrust;
+            mtaStsPort = mtaStsPort == null ? Optional.empty() : mtaStsPort;
+            dsnDelay = dsnDelay == null ? Optional.empty() : dsnDelay;
+        }
+    }
 
     public record Operator(@JsonProperty("blocked-ips") List<String> blockedIps) { }
 
@@ -159,6 +215,15 @@ public record OperatorConfig(
                        @JsonProperty("max-errors") int maxErrors,
                        @JsonProperty("max-connections") int maxConnections,
                        @JsonProperty("greet-pause") String greetPause) { }
+
+    /**
+     * The classifier's model file: {@code content.model}, else {@code <data-dir>/model.bin}. The running gateway
+     * follows it, and feedback (the admin API, {@code ./postern report --config}) rewrites it: one file for both.
+     */
+    public java.nio.file.Path modelFile() {
+        return content().flatMap(Content::model).map(java.nio.file.Path::of)
+                .orElse(java.nio.file.Path.of(node().dataDir()).resolve("model.bin"));
+    }
 
     public static OperatorConfig defaults() {
         return ConfigLoader.defaults();

@@ -21,6 +21,7 @@ import org.postern.rules.RuleSubject;
 import org.postern.tenant.Tenant;
 
 import java.io.ByteArrayInputStream;
+import org.postern.dns.DnsResolver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,9 +54,12 @@ final class EndOfData {
     }
 
     /** The node's whole end-of-DATA set from its configuration (live sessions and explain share it). */
-    static EndOfData of(OperatorConfig config, SenderAuthenticator authenticator, MalwareScanner malware, Clock clock) throws IOException {
+    static EndOfData of(OperatorConfig config, SenderAuthenticator authenticator, MalwareScanner malware, DnsResolver dns,
+                        Clock clock) throws IOException {
         return new EndOfData(authenticator,
-                new ContentFilter(ContentFilter.classifier(config.content().map(OperatorConfig.Content::model)), config.node().hostname(), clock),
+                new ContentFilter(ContentFilter.classifier(config), ContentFilter.uriBlocklists(config, dns),
+                        config.content().map(OperatorConfig.Content::maxUriblDomains).orElse(OperatorConfig.Content.DEFAULT_URIBL_MAX_DOMAINS),
+                        config.node().hostname(), clock),
                 malware, ViewLimits.defaults().withSpillDirectory(Files.createDirectories(Path.of(config.node().dataDir(), "tmp"))), clock);
     }
 
@@ -66,12 +70,18 @@ final class EndOfData {
     /** The message's facts added to the session's evidence. */
     Evidence gather(Evidence e, Tenant tenant, List<String> recipients,
                     SenderAuthenticator.Envelope envelope, SpfResult spf, Path message, List<String> fromFields, boolean hasArcFields) throws IOException {
+        return gather(e, tenant, recipients, envelope, spf, message, fromFields, hasArcFields, RuleSubject.Direction.INBOUND);
+    }
+
+    /** As above, for mail in either direction (the tenant's transport rules see which: {@code direction: outbound}). */
+    Evidence gather(Evidence e, Tenant tenant, List<String> recipients, SenderAuthenticator.Envelope envelope, SpfResult spf,
+                    Path message, List<String> fromFields, boolean hasArcFields, RuleSubject.Direction direction) throws IOException {
         Evidence authenticated = e.withAuthentication(authenticator.authenticate(envelope, spf, message, fromFields, hasArcFields));
         try (MessageView view = MessageView.parse(message, limits)) {
             AntiMalwarePolicy policy = AntiMalwarePolicy.from(tenant.document().antiMalware());
             CompletableFuture<MalwareVerdict> scan = CompletableFuture.supplyAsync(
                     () -> malware.scan(message, parts(view), policy), Threads.VIRTUAL);
-            RuleSubject subject = ruleSubject(authenticated, view, recipients);
+            RuleSubject subject = ruleSubject(authenticated, view, recipients, direction);
             Instant now = clock.instant();
             // A rule that trusts the message on envelope and headers alone (SCL -1) saves the classifier's cost;
             // malware is scanned all the same.
@@ -92,7 +102,11 @@ final class EndOfData {
 
     /** The message as the tenant's transport rules see it (header values raw: the engine decodes what it asks). */
     static RuleSubject ruleSubject(Evidence e, MessageView view, List<String> recipients) {
-        RuleSubject.Builder b = RuleSubject.builder(RuleSubject.Direction.INBOUND)
+        return ruleSubject(e, view, recipients, RuleSubject.Direction.INBOUND);
+    }
+
+    static RuleSubject ruleSubject(Evidence e, MessageView view, List<String> recipients, RuleSubject.Direction direction) {
+        RuleSubject.Builder b = RuleSubject.builder(direction)
                 .sender(e.mailFrom().orElse(""))
                 .senderIp(e.clientIp())
                 .recipients(recipients)

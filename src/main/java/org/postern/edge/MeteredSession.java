@@ -48,7 +48,8 @@ final class MeteredSession implements SessionHandler {
     @Override public Reply connect(ConnectionInfo c) { return phase("CONNECT", () -> s.connect(c)); }
     @Override public Reply helo(HeloInfo h) { return phase("HELO", () -> s.helo(h)); }
     @Override public void tlsEstablished(TlsInfo tls) { quietly(() -> s.tlsEstablished(tls)); }
-    @Override public Optional<Reply> authenticate(String mechanism, String user, String password) {
+    @Override public boolean offersAuth() { return s.offersAuth(); }
+    @Override public Reply authenticate(String mechanism, String user, String password) {
         return phase("AUTH", () -> s.authenticate(mechanism, user, password));
     }
     @Override public Reply mailFrom(MailFrom m) { return phase("MAIL", () -> s.mailFrom(m)); }

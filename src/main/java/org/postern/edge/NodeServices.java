@@ -77,6 +77,9 @@ public final class NodeServices implements AutoCloseable {
         return new org.postern.account.AccountStore(database.dataSource(), org.postern.account.PasswordHasher.standard(), Clock.systemUTC());
     }
 
+    /** Submission users restricted after an outbound limit (issue 9). */
+    public org.postern.account.SendingRestrictions restrictions() { return new org.postern.account.SendingRestrictions(database.dataSource()); }
+
     public org.postern.account.ApiTokens tokens() { return new org.postern.account.ApiTokens(database.dataSource(), Clock.systemUTC()); }
 
     /** The store's pool, for repositories of other packages (the admin audit log). */
@@ -93,7 +96,7 @@ public final class NodeServices implements AutoCloseable {
         var dns = new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout()));
         EndOfData endOfData;
         try {
-            endOfData = EndOfData.of(config, new SenderAuthenticator(dns, clock), MalwareScanner.fromConfig(config), clock);
+            endOfData = EndOfData.of(config, new SenderAuthenticator(dns, clock), MalwareScanner.fromConfig(config), dns, clock);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the content filters: " + e.getMessage(), e);
         }

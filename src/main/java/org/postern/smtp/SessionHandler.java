@@ -1,7 +1,5 @@
 package org.postern.smtp;
 
-import java.util.Optional;
-
 /**
  * What an SMTP session asks its owner at each phase. The SMTP layer knows no tenant and no policy:
  * it parses, enforces protocol order and limits, and writes the replies it is given.
@@ -26,8 +24,20 @@ public interface SessionHandler {
      */
     void tlsEstablished(TlsInfo tls);
 
-    /** Authenticated user for this session (submission). Empty unless the handler supports AUTH. */
-    default Optional<Reply> authenticate(String mechanism, String user, String password) { return Optional.empty(); }
+    /**
+     * Whether this listener offers SMTP AUTH (RFC 4954). The session advertises it, and accepts AUTH, only once TLS
+     * protects the connection (STARTTLS or implicit TLS); before that AUTH gets {@code 530 5.7.0}.
+     */
+    default boolean offersAuth() { return false; }
+
+    /**
+     * AUTH PLAIN or LOGIN: the credentials the client sent, decoded. Answers {@code 235 2.7.0} for a user it
+     * accepts (the session is then authenticated as {@code user}) or a refusal ({@code 535 5.7.8} bad credentials,
+     * {@code 454 4.7.0} while locked out). The password must never be logged.
+     */
+    default Reply authenticate(String mechanism, String user, String password) {
+        return Reply.of(502, "5.5.1", "Error: AUTH not implemented");
+    }
 
     Reply mailFrom(MailFrom mailFrom);
 

@@ -51,6 +51,7 @@ public final class SmtpServer implements AutoCloseable {
     private final SmtpSettings settings;
     private final SessionHandlerFactory handlers;
     private final Supplier<Optional<ServerTls>> tls;
+    private final boolean implicitTls;
     private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
@@ -67,6 +68,16 @@ public final class SmtpServer implements AutoCloseable {
      */
     public SmtpServer(InetSocketAddress bindAddress, String listener, SmtpSettings settings,
                       SessionHandlerFactory handlers, Supplier<Optional<ServerTls>> tls) {
+        this(bindAddress, listener, settings, handlers, tls, false);
+    }
+
+    /**
+     * @param implicitTls the TLS handshake comes first, before the greeting (RFC 8314 §3.3, port 465 style);
+     *                    {@code tls} must then supply a context
+     */
+    public SmtpServer(InetSocketAddress bindAddress, String listener, SmtpSettings settings,
+                      SessionHandlerFactory handlers, Supplier<Optional<ServerTls>> tls, boolean implicitTls) {
+        this.implicitTls = implicitTls;
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -121,6 +132,11 @@ public final class SmtpServer implements AutoCloseable {
         return socket.getLocalPort();
     }
 
+    /** The listener's name ("smtp", "submission", "submissions"). */
+    public String listener() {
+        return listener;
+    }
+
     /** Connections open right now (for metrics). */
     public int openConnections() {
         return open.get();
@@ -161,7 +177,7 @@ public final class SmtpServer implements AutoCloseable {
                 info = client.get();
             }
             SmtpConnection connection = new SmtpConnection(socket);
-            session = new SmtpSession(settings, handler, info, connection, tls);
+            session = new SmtpSession(settings, handler, info, connection, tls, implicitTls);
             sessions.add(session);
             if (closing.get()) session.requestShutdown();
             session.run();

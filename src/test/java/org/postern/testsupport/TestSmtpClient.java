@@ -182,6 +182,39 @@ public final class TestSmtpClient implements Closeable {
         }
     }
 
+    /** Connects to 127.0.0.1:port with TLS from the first octet (RFC 8314 implicit TLS), trusting any certificate. */
+    public static TestSmtpClient connectImplicitTls(int port) {
+        try {
+            SSLSocket s = (SSLSocket) trustAll().createSocket("127.0.0.1", port);
+            s.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());
+            s.startHandshake();
+            return new TestSmtpClient(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect with TLS to port " + port, e);
+        }
+    }
+
+    /** A TLS socket factory that trusts any server certificate (the gateway's is self-signed in tests). */
+    public static SSLSocketFactory trustAll() {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[]{new javax.net.ssl.X509TrustManager() {
+                @Override public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) { }
+                @Override public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) { }
+                @Override public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+            }}, null);
+            return context.getSocketFactory();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** AUTH PLAIN with the initial response (RFC 4616): empty authorization identity, user, password. */
+    public Reply authPlain(String user, String password) {
+        String token = java.util.Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+        return command("AUTH PLAIN " + token);
+    }
+
     /** The reply read right after connecting (normally 220). */
     public Reply greeting() {
         return greeting;
