@@ -24,6 +24,9 @@ public interface Counters extends AutoCloseable {
     /** The units used in the last {@code window} (the sliding estimate; 0 for a key never used). */
     double used(String key, Duration window);
 
+    /** Forgets what {@code key}'s budget per {@code window} used, on all nodes (a lockout lifted by a success). */
+    void forget(String key, Duration window);
+
     /** One more of {@code key} is open (a connection); returns how many are open now, on all nodes. */
     long opened(String key);
 

@@ -157,6 +157,12 @@ public final class RedisCounters implements Counters {
         return Double.parseDouble(String.valueOf(r));
     }
 
+    /** Both windows' keys in one DEL (one command, so atomic too). */
+    @Override
+    public void forget(String key, Duration window) {
+        eval("return redis.call('DEL', KEYS[1], KEYS[2])", windowKeys(key, SlidingWindow.at(clock.millis(), window)), List.of());
+    }
+
     @Override
     public long opened(String key) {
         return (Long) eval(OPENED, List.of(prefix + "o:" + key, nodesKey), List.of(incarnation, Long.toString(TALLY_TTL.toMillis()),

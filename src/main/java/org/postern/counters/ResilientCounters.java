@@ -65,6 +65,15 @@ public final class ResilientCounters implements Counters {
     }
 
     @Override
+    public void forget(String key, Duration window) {
+        local.forget(key, window);
+        call(() -> {
+            shared.forget(key, window);
+            return null;
+        }, () -> null);
+    }
+
+    @Override
     public long opened(String key) {
         long here = local.opened(key);
         return call(() -> shared.opened(key), () -> here);

@@ -1,5 +1,7 @@
 package org.postern.edge;
 
+import org.postern.counters.Counters;
+
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Lockout after repeated failed SMTP AUTH: a user name that failed {@code userFailures} times within the window, or
  * a client address that failed {@code ipFailures} times (password spraying across many users), is refused without a
  * password check until the window has passed since the last failure counted. Per node, in memory: a restart forgets
- * it, as Postfix's anvil does.
+ * it, as Postfix's anvil does. With shared counters ({@code redis:}), the failures are counted for all nodes together
+ * (a sliding-window count, {@link Counters}), so spreading guesses over the nodes behind one name does not help.
  */
 final class AuthLockout {
 
@@ -24,13 +27,23 @@ final class AuthLockout {
         static final Settings DEFAULTS = new Settings(5, 10, Duration.ofMinutes(15));
     }
 
+    /** Key prefix of the failures among the shared counters. */
+    private static final String SHARED = "authfail:";
+
     private final Settings settings;
     private final Clock clock;
     private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
+    private final Optional<Counters> shared;
 
     AuthLockout(Settings settings, Clock clock) {
+        this(settings, clock, Optional.empty());
+    }
+
+    /** @param shared counters of every node, when Redis is configured; empty: this node's memory */
+    AuthLockout(Settings settings, Clock clock, Optional<Counters> shared) {
         this.settings = settings;
         this.clock = clock;
+        this.shared = shared;
     }
 
     /** Why the attempt is refused unchecked, if it is: "user alice@contoso.test" or "client 192.0.2.1". */
@@ -48,6 +61,12 @@ final class AuthLockout {
     }
 
     void failed(InetAddress ip, String user) {
+        if (shared.isPresent()) {
+            // Counted without a ceiling: the count is what locked() reads.
+            shared.get().tryTake(SHARED + userKey(user), Integer.MAX_VALUE, settings.window());
+            shared.get().tryTake(SHARED + ipKey(ip), Integer.MAX_VALUE, settings.window());
+            return;
+        }
         Instant now = clock.instant();
         record(userKey(user), now);
         record(ipKey(ip), now);
@@ -56,6 +75,10 @@ final class AuthLockout {
 
     /** A success does not clear the address's count: a sprayer who guesses one password stays slowed. */
     void succeeded(String user) {
+        if (shared.isPresent()) {
+            shared.get().forget(SHARED + userKey(user), settings.window());
+            return;
+        }
         failures.remove(userKey(user));
     }
 
@@ -69,6 +92,7 @@ final class AuthLockout {
     }
 
     private int recent(String key, Instant now) {
+        if (shared.isPresent()) return (int) Math.floor(shared.get().used(SHARED + key, settings.window()));
         Instant since = now.minus(settings.window());
         int[] n = {0};
         failures.computeIfPresent(key, (k, d) -> {

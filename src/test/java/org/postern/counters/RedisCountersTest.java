@@ -97,6 +97,16 @@ class RedisCountersTest {
     }
 
     @Test
+    void forgettingABudgetClearsItForEveryNode() {
+        RedisCounters a = node("a", Clock.systemUTC());
+        RedisCounters b = node("b", Clock.systemUTC());
+        for (int i = 0; i < 5; i++) a.tryTake("authfail:u:ann", Integer.MAX_VALUE, HOUR);
+        assertThat(b.used("authfail:u:ann", HOUR)).isEqualTo(5.0);
+        b.forget("authfail:u:ann", HOUR);
+        assertThat(a.used("authfail:u:ann", HOUR)).isZero();
+    }
+
+    @Test
     void openTalliesAreSharedAndANodeThatShutsDownStopsCounting() {
         RedisCounters a = node("a", Clock.systemUTC());
         RedisCounters b = node("b", Clock.systemUTC());
