@@ -188,6 +188,12 @@ public final class Gateway implements AutoCloseable {
                 "submission", smtpSettings(config), handlers, () -> tls)));
         config.listeners().submissions().ifPresent(l -> servers.add(new SmtpServer(new InetSocketAddress(l.address(), l.port()),
                 "submissions", smtpSettings(config), handlers, () -> tls, true)));
+        // Behind the same load balancer as the MX listener, submission may take the PROXY protocol too.
+        var configured = java.util.stream.Stream.of(config.listeners().submission(), config.listeners().submissions())
+                .flatMap(Optional::stream).toList();
+        for (int i = 0; i < servers.size(); i++) {
+            if (configured.get(i).takesProxyProtocol()) servers.get(i).withProxyProtocol(proxySettings(configured.get(i)));
+        }
         return servers;
     }
 

@@ -366,7 +366,7 @@ final class InboundSession implements SessionHandler {
     public Reply proxyRefused(ConnectionInfo peer, String why) {
         // Who the client is is unknown: the trace names the peer (the proxy, or whoever connected in its place).
         evidence = Evidence.connected(peer.clientAddress(), Optional.empty(), peer.listener());
-        Decision d = Decision.Reject.because(new Reason(ReasonCode.PROXY_HEADER_REFUSED, why, "listeners.smtp.trusted-proxies"));
+        Decision d = Decision.Reject.because(new Reason(ReasonCode.PROXY_HEADER_REFUSED, why, "listeners." + peer.listener() + ".trusted-proxies"));
         refusedAtConnect = true;
         return refuse(new Verdict(Phase.CONNECT, d, List.of(new Verdict.Step(Phase.CONNECT, "IsProxyHeaderValid", d))),
                 sessionRef, Optional.empty(), List.of(), Optional.empty());

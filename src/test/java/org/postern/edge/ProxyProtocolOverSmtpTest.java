@@ -29,7 +29,10 @@ class ProxyProtocolOverSmtpTest {
 
     private String config(String extra) {
         return """
-                listeners: { smtp: { address: 127.0.0.1, port: 0, proxy-protocol: true, trusted-proxies: ["127.0.0.1/32"], proxy-timeout: 1s } }
+                listeners:
+                  smtp: { address: 127.0.0.1, port: 0, proxy-protocol: true, trusted-proxies: ["127.0.0.1/32"], proxy-timeout: 1s }
+                  admin: { address: 127.0.0.1, port: 0 }
+                  submission: { address: 127.0.0.1, port: 0, proxy-protocol: true, trusted-proxies: ["127.0.0.1/32"] }
                 operator: { blocked-ips: ["203.0.113.66/32"] }
                 tenants:
                   - { id: acme, domains: [acme.test], delivery: "maildir:%s" }
@@ -72,6 +75,27 @@ class ProxyProtocolOverSmtpTest {
                 var traced = gw.traceOf(greeting);
                 assertThat(traced.clientIp()).isEqualTo("203.0.113.66");
                 assertThat(traced.decisions()).singleElement().satisfies(d -> assertThat(d.setting()).isEqualTo("operator.blocked-ips"));
+            }
+        }
+    }
+
+    @Test
+    void theSubmissionListenerTakesTheHeaderToo() throws Exception {
+        try (TestGateway gw = new TestGateway(dir.resolve("gw"), "mx1.postern.test", config(""))) {
+            int port = gw.gateway.submissionPort("submission").orElseThrow();
+            try (TestSmtpClient c = TestSmtpClient.connectThroughProxy("127.0.0.1", port, v1("198.51.100.7"))) {
+                c.greeting().assertCode(220);
+                c.ehlo("client.example.org").assertCode(250);
+            }
+            try (TestSmtpClient banned = TestSmtpClient.connectThroughProxy("127.0.0.1", port, v2("203.0.113.66"))) {
+                assertThat(banned.greeting().code()).isEqualTo(554);
+                assertThat(gw.traceOf(banned.greeting()).clientIp()).isEqualTo("203.0.113.66");
+            }
+            try (TestSmtpClient direct = TestSmtpClient.connectThroughProxy("127.0.0.1", port, new byte[0])) {
+                var refused = direct.greeting();
+                assertThat(refused.code()).isEqualTo(554);
+                assertThat(gw.traceOf(refused).decisions()).singleElement()
+                        .satisfies(d -> assertThat(d.setting()).isEqualTo("listeners.submission.trusted-proxies"));
             }
         }
     }
