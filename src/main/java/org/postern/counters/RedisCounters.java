@@ -133,8 +133,11 @@ public final class RedisCounters implements Counters {
                 .clientName("postern-" + node.replaceAll("[^A-Za-z0-9._-]", "_"))
                 .build();
         var pool = new GenericObjectPoolConfig<redis.clients.jedis.Connection>();
-        pool.setMaxTotal(64);
-        pool.setMaxIdle(64); // as many as may be open: a busy node must not close and reopen connections per command
+        // A script takes well under a millisecond, so 128 connections carry tens of thousands of calls per second. A
+        // session that still finds none free within the timeout is treated like an unreachable Redis (counts alone)
+        // rather than made to wait longer.
+        pool.setMaxTotal(128);
+        pool.setMaxIdle(128); // as many as may be open: a busy node must not close and reopen connections per command
         pool.setMaxWait(timeout);
         pool.setJmxEnabled(false);
         RedisClient client = RedisClient.builder().hostAndPort(JedisURIHelper.getHostAndPort(uri))

@@ -142,6 +142,16 @@ class ProxyProtocolOverSmtpTest {
                 assertThat(traced.clientIp()).isEqualTo("127.0.0.2");
                 assertThat(traced.decisions()).singleElement().satisfies(d -> assertThat(d.reason()).contains("not a trusted proxy"));
             }
+            // A balancer's TCP health check (connect, close) is no refusal: nothing is traced.
+            int before = gw.gateway.trace().search(org.postern.trace.TraceQuery.all()).size();
+            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", gw.gateway.smtpPort())) {
+                probe.shutdownOutput(); // FIN without a header
+            }
+            try (java.net.Socket reset = new java.net.Socket("127.0.0.1", gw.gateway.smtpPort())) {
+                reset.setSoLinger(true, 0); // RST
+            }
+            TestGateway.sleep(300);
+            assertThat(gw.gateway.trace().search(org.postern.trace.TraceQuery.all())).hasSize(before);
             // A trusted peer that sends nothing is refused once proxy-timeout (1 s) has passed.
             long start = System.nanoTime();
             try (TestSmtpClient silent = through(gw, new byte[0])) {
