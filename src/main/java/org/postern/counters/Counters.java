@@ -1,6 +1,7 @@
 package org.postern.counters;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Named counters: budgets per time window and tallies of what is open now. Keys are the caller's ("msg:192.0.2.1");
@@ -32,6 +33,16 @@ public interface Counters extends AutoCloseable {
 
     /** One of {@code key} closed. */
     void closed(String key);
+
+    /** One more of each of {@code keys} is open; how many of each are open now (in one round trip where shared). */
+    default long[] opened(List<String> keys) {
+        return keys.stream().mapToLong(this::opened).toArray();
+    }
+
+    /** One of each of {@code keys} closed (in one round trip where shared). */
+    default void closed(List<String> keys) {
+        keys.forEach(this::closed);
+    }
 
     /** How many of {@code key} are open now, on all nodes. */
     long openNow(String key);

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +85,21 @@ public final class ResilientCounters implements Counters {
         local.closed(key);
         call(() -> {
             shared.closed(key);
+            return null;
+        }, () -> null);
+    }
+
+    @Override
+    public long[] opened(List<String> keys) {
+        long[] here = local.opened(keys);
+        return call(() -> shared.opened(keys), () -> here);
+    }
+
+    @Override
+    public void closed(List<String> keys) {
+        local.closed(keys);
+        call(() -> {
+            shared.closed(keys);
             return null;
         }, () -> null);
     }

@@ -120,6 +120,13 @@ class RedisCountersTest {
         assertThat(b.openNow("conn:ip:192.0.2.7")).isEqualTo(2);
         assertThat(a.openNow("conn:ip:192.0.2.8")).isZero();
 
+        // Several tallies in one round trip, as a connection counts its address and its network.
+        assertThat(b.opened(List.of("conn:ip:192.0.2.9", "conn:net:192.0.2.0/24"))).containsExactly(1, 1);
+        assertThat(a.opened(List.of("conn:ip:192.0.2.10", "conn:net:192.0.2.0/24"))).containsExactly(1, 2);
+        a.closed(List.of("conn:ip:192.0.2.10", "conn:net:192.0.2.0/24"));
+        assertThat(b.openNow("conn:net:192.0.2.0/24")).isEqualTo(1);
+        assertThat(b.openNow("conn:ip:192.0.2.10")).isZero();
+
         a.close(); // shut down with two connections counted: they are gone with the node
         open.remove(a);
         assertThat(b.openNow("conn:ip:192.0.2.7")).isZero();
