@@ -57,6 +57,9 @@ final class EnvelopeCommands {
             session.refuse("MAIL", ProtocolReplies.nestedMail());
         } else if (command.nonAscii() && !mailFrom.smtpUtf8()) {
             session.refuse("MAIL", ProtocolReplies.nonAsciiSender());
+        } else if (mailFrom.parameters().containsKey("AUTH") && !session.handler().offersAuth()) {
+            // RFC 5321 §4.1.1.11: a parameter of an extension this listener does not offer.
+            session.refuse("MAIL", ProtocolReplies.unsupportedParameter("AUTH"));
         } else if (mailFrom.declaredSize().orElse(0) > settings.maxMessageSize()) {
             // RFC 1870 §6.1: refuse at MAIL what is announced too large, before any content is sent.
             session.refuse("MAIL", ProtocolReplies.declaredSizeTooLarge());

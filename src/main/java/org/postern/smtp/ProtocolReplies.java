@@ -67,6 +67,12 @@ final class ProtocolReplies {
     /** RFC 4954 §4: AUTH is not permitted once the session is authenticated. */
     static Reply alreadyAuthenticated() { return Reply.of(503, "5.5.1", "Error: already authenticated"); }
 
+    /**
+     * RFC 4954 §5: MAIL's AUTH= names who submitted the message originally; Postern ignores it (the session's own
+     * AUTH is what counts). Where AUTH is not offered it is an unsupported parameter.
+     */
+    static Reply unsupportedParameter(String keyword) { return Reply.of(555, "5.5.4", "Unsupported parameter " + keyword); }
+
     static Reply unknownAuthMechanism() { return Reply.of(504, "5.5.4", "Unrecognized authentication type; use PLAIN or LOGIN"); }
 
     static Reply authCancelled() { return Reply.of(501, "5.0.0", "Authentication cancelled"); }
