@@ -239,7 +239,8 @@ final class InboundSession implements SessionHandler {
 
     /** A recipient of an authenticated user's message: anywhere, within the tenant's outbound limits. */
     private Reply outboundRcpt(RcptTo rcpt, String domain) {
-        Evidence judged = evidence.judging(new Evidence.RecipientCandidate(rcpt.address(), domain, Optional.empty()));
+        Optional<Tenant> owner = domain.isEmpty() ? Optional.empty() : ctx.tenants().forDomain(domain);
+        Evidence judged = evidence.judging(new Evidence.RecipientCandidate(rcpt.address(), domain, owner));
         Verdict v;
         if (domain.isEmpty() || domain.startsWith("[")) {
             // No MX to look up: an address literal or a bare local part is not routed to the internet.
@@ -522,10 +523,24 @@ final class InboundSession implements SessionHandler {
             }
             String headers = AddedHeaders.received(evidence, ctx.hostname(), t.ref, t.recipients, t.mailFrom.smtpUtf8(), extended,
                     ctx.clock().instant().atZone(ZoneOffset.UTC));
+            // Colleagues in the sender's own tenant get it inside, through the tenant's delivery; the rest by MX.
+            List<String> inside = t.recipients.stream().filter(r -> t.tenant.ownsDomain(Domains.ofAddress(r))).toList();
+            List<String> outside = t.recipients.stream().filter(r -> !inside.contains(r)).toList();
+            Spool.Pending insideCopy = null;
             try {
-                ctx.spool().commit(pending, Envelope.outbound(t.ref, t.tenant.id(), t.mailFrom.address(), t.recipients,
-                        ctx.clock().instant(), headers, evidence.authUser().orElse(""), highRisk));
+                insideCopy = inside.isEmpty() ? null : outside.isEmpty() ? pending : copyOf(pending);
+                if (!outside.isEmpty()) {
+                    ctx.spool().commit(pending, Envelope.outbound(t.ref, t.tenant.id(), t.mailFrom.address(), outside,
+                            ctx.clock().instant(), headers, evidence.authUser().orElse(""), highRisk));
+                }
+                if (insideCopy != null) {
+                    ctx.spool().commit(insideCopy, new Envelope(t.ref, t.tenant.id(), t.mailFrom.address(), inside, t.tenant.delivery(),
+                            ctx.clock().instant(), headers, true));
+                }
             } catch (IOException | RuntimeException e) {
+                // Known compromise: when the outside copy was queued and the inside one failed, the client's retry
+                // sends the outside recipients a second copy (as any MTA whose second queue file failed would).
+                if (insideCopy != null && insideCopy != pending) insideCopy.discard();
                 try {
                     ctx.trace().record(traced.withStatus(TraceStatus.Rejected));
                 } catch (RuntimeException ignored) {
@@ -534,6 +549,18 @@ final class InboundSession implements SessionHandler {
                 return failSpool(e);
             }
             return reply;
+        }
+
+        /** A second spooled copy of the received content (the spool moves a committed file). */
+        private Spool.Pending copyOf(Spool.Pending original) throws IOException {
+            Spool.Pending copy = ctx.spool().begin();
+            try (OutputStream out = copy.content()) {
+                java.nio.file.Files.copy(original.contentFile(), out);
+            } catch (IOException | RuntimeException e) {
+                copy.discard();
+                throw e;
+            }
+            return copy;
         }
 
         private Reply failSpool(Exception e) {

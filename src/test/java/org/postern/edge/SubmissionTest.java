@@ -61,6 +61,7 @@ class SubmissionTest {
                       - { name: keep-secrets, priority: 2, when: { direction: outbound, subject-contains: ["[confidential]"] }, then: { reject: "Confidential mail stays inside contoso" } }
                   - id: fabrikam
                     domains: [fabrikam.test]
+                    recipients: [bob@fabrikam.test, erin@fabrikam.test]
                     delivery: "maildir:%1$s/mail/fabrikam"
                   - id: northwind
                     domains: [northwind.test]
@@ -210,6 +211,30 @@ class SubmissionTest {
         reply.assertCode(250);
         assertThat(queued(TestGateway.ref(reply)).get("highRisk").asBoolean()).isFalse();
         assertThat(gw.traceOf(reply).scl().orElseThrow()).isLessThan(5);
+    }
+
+    @Test
+    void colleaguesInTheSameTenantGetItInsideTheRestByMx() throws Exception {
+        TestSmtpClient.Reply reply;
+        try (TestSmtpClient c = login(gw.submissionClient(), "alice@contoso.test", "alice-pw")) {
+            reply = c.send("alice@contoso.test", List.of("bob@contoso.test", "kim@example.net"),
+                    TestGateway.wellFormed("alice@contoso.test", "Subject: for Bob and Kim\r\n\r\nhello both\r\n"));
+        }
+        reply.assertCode(250);
+        assertThat(queued(TestGateway.ref(reply)).get("recipients")).extracting(JsonNode::asText).containsExactly("kim@example.net");
+        String delivered = awaitMaildir(dir.resolve("mail/contoso/bob@contoso.test"), Duration.ofSeconds(10));
+        assertThat(delivered).contains("Subject: for Bob and Kim").contains("with ESMTPSA");
+    }
+
+    @Test
+    void aColleagueMustBeKnownAndMayNotRouteOnward() {
+        try (TestSmtpClient c = login(gw.submissionClient(), "bob@fabrikam.test", "bob-pw")) {
+            c.mailFrom("bob@fabrikam.test").assertCode(250);
+            var unknown = c.rcptTo("nobody@fabrikam.test").assertCode(550);
+            assertThat(unknown.enhancedCode()).isEqualTo("5.1.1");
+            assertThat(c.rcptTo("erin%victim.test@fabrikam.test").code()).isEqualTo(554);
+            c.rcptTo("erin@fabrikam.test").assertCode(250);
+        }
     }
 
     @Test
@@ -372,7 +397,7 @@ class SubmissionTest {
         try (Stream<Path> files = Files.list(dir.resolve("spool/queue"))) {
             for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".env.json")).toList()) {
                 JsonNode env = JSON.readTree(f.toFile());
-                if (env.get("ref").asText().equals(ref)) return env;
+                if (env.get("ref").asText().equals(ref) && env.get("direction").asText().equals("OUTBOUND")) return env;
             }
         }
         throw new AssertionError("nothing queued for " + ref);
