@@ -523,24 +523,10 @@ final class InboundSession implements SessionHandler {
             }
             String headers = AddedHeaders.received(evidence, ctx.hostname(), t.ref, t.recipients, t.mailFrom.smtpUtf8(), extended,
                     ctx.clock().instant().atZone(ZoneOffset.UTC));
-            // Colleagues in the sender's own tenant get it inside, through the tenant's delivery; the rest by MX.
-            List<String> inside = t.recipients.stream().filter(r -> t.tenant.ownsDomain(Domains.ofAddress(r))).toList();
-            List<String> outside = t.recipients.stream().filter(r -> !inside.contains(r)).toList();
-            Spool.Pending insideCopy = null;
             try {
-                insideCopy = inside.isEmpty() ? null : outside.isEmpty() ? pending : copyOf(pending);
-                if (!outside.isEmpty()) {
-                    ctx.spool().commit(pending, Envelope.outbound(t.ref, t.tenant.id(), t.mailFrom.address(), outside,
-                            ctx.clock().instant(), headers, evidence.authUser().orElse(""), highRisk));
-                }
-                if (insideCopy != null) {
-                    ctx.spool().commit(insideCopy, new Envelope(t.ref, t.tenant.id(), t.mailFrom.address(), inside, t.tenant.delivery(),
-                            ctx.clock().instant(), headers, true));
-                }
+                OutboundSpooling.queue(ctx.spool(), pending, t.tenant, t.ref, t.mailFrom.address(), t.recipients, ctx.clock().instant(),
+                        headers, evidence.authUser().orElse(""), highRisk);
             } catch (IOException | RuntimeException e) {
-                // Known compromise: when the outside copy was queued and the inside one failed, the client's retry
-                // sends the outside recipients a second copy (as any MTA whose second queue file failed would).
-                if (insideCopy != null && insideCopy != pending) insideCopy.discard();
                 try {
                     ctx.trace().record(traced.withStatus(TraceStatus.Rejected));
                 } catch (RuntimeException ignored) {
@@ -549,18 +535,6 @@ final class InboundSession implements SessionHandler {
                 return failSpool(e);
             }
             return reply;
-        }
-
-        /** A second spooled copy of the received content (the spool moves a committed file). */
-        private Spool.Pending copyOf(Spool.Pending original) throws IOException {
-            Spool.Pending copy = ctx.spool().begin();
-            try (OutputStream out = copy.content()) {
-                java.nio.file.Files.copy(original.contentFile(), out);
-            } catch (IOException | RuntimeException e) {
-                copy.discard();
-                throw e;
-            }
-            return copy;
         }
 
         private Reply failSpool(Exception e) {
