@@ -340,7 +340,7 @@ EOF
 
 echo
 echo "== Outbound with DKIM signing (Postern: $ALGORITHMS; Postfix+OpenDKIM: rsa): $MESSAGES messages x $SIZE bytes, $SESSIONS sessions, 1 recipient, to smtp-sink"
-echo "   load: smtp-source -s $SESSIONS -l $SIZE -m $MESSAGES -f $SENDER -t $RCPT (CPUs: $(nproc); load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "   load: smtp-source -s $SESSIONS -l $SIZE -m $MESSAGES -f $SENDER -t $RCPT (CPUs: $(nproc); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-34s %s\n' "Postern msg/s (end to end):" "${POSTERN_RATE:-n/a}${POSTERN_GOT:+  ($POSTERN_GOT delivered in ${POSTERN_SECS}s; accepted at $POSTERN_INJECT msg/s)}"
 printf '%-34s %s\n' "Postfix+OpenDKIM msg/s (end to end):" "${POSTFIX_RATE:-n/a}${POSTFIX_GOT:+  ($POSTFIX_GOT delivered in ${POSTFIX_SECS}s; accepted at $POSTFIX_INJECT msg/s)}"
 if [ -n "$POSTERN_RATE" ] && [ -n "$POSTFIX_RATE" ] && [ "$POSTFIX_RATE" != n/a ] && [ "$POSTERN_RATE" != n/a ] \

@@ -514,7 +514,7 @@ final class InboundSession implements SessionHandler {
                     ctx.clock().instant().atZone(ZoneOffset.UTC));
             try {
                 ctx.spool().commit(pending, Envelope.outbound(t.ref, t.tenant.id(), t.mailFrom.address(), t.recipients,
-                        ctx.clock().instant(), headers, evidence.authUser().orElse(""), highRisk));
+                        ctx.clock().instant(), headers, evidence.authUser().orElse(""), highRisk, t.mailFrom.requireTls()));
             } catch (IOException | RuntimeException e) {
                 try {
                     ctx.trace().record(traced.withStatus(TraceStatus.Rejected));
