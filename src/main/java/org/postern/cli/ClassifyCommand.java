@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Classifies messages: one line per message, {@code {"file":..,"scl":..,"spamProbability":..,"reasons":[..]}} with
+ * Classifies messages: one line per message, {@code {"file":..,"scl":..,"spamProbability":..,"bcl":..,"score":..,"reasons":[..]}} with
  * --json. Only the message is known here (no session, no tenant), so the SCL rests on the classifier and the
  * message's own signs.
  */
@@ -60,6 +60,7 @@ public final class ClassifyCommand implements Runnable {
         o.put("scl", r.scl());
         o.put("spamProbability", Math.round(r.spamProbability() * 1e6) / 1e6);
         o.put("bcl", r.bcl());
+        o.put("score", Math.round(r.score() * 1000) / 1000.0); // the SCL's unrounded total (log-odds), for ROC curves
         var reasons = o.putArray("reasons");
         r.reasonIds().forEach(reasons::add);
         var details = o.putArray("details");

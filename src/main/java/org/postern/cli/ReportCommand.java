@@ -15,11 +15,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Feedback: {@code report junk|not-junk --model FILE PATH...} teaches the classifier the given messages and saves the
- * model (atomically, so a gateway reading the file sees the old or the new model). A model file that does not exist
- * yet starts from the bundled model.
+ * Feedback: {@code report junk|not-junk [--model FILE | --config FILE] PATH...} teaches the classifier the given
+ * messages and saves the model (atomically, so a gateway following the file sees the old or the new model, and swaps
+ * the new one in without a restart). Without {@code --model} the file is the one the gateway of {@code --config}
+ * follows. A model file that does not exist yet starts from the bundled model.
  */
-@Command(name = "report", description = "Teach the classifier from feedback: report junk|not-junk --model FILE PATH...")
+@Command(name = "report", description = "Teach the classifier from feedback: report junk|not-junk [--model FILE | --config FILE] PATH...")
 public final class ReportCommand implements Runnable {
 
     @CommandLine.Spec
@@ -31,8 +32,11 @@ public final class ReportCommand implements Runnable {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "PATH", description = "the reported messages")
     List<Path> paths;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "model file to update")
+    @Option(names = "--model", paramLabel = "FILE", description = "model file to update; default: the one the gateway of --config follows")
     Path model;
+
+    @CommandLine.Mixin
+    ConfigOption config;
 
     @Override
     public void run() {
@@ -42,6 +46,8 @@ public final class ReportCommand implements Runnable {
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "report what? expected junk or not-junk, got '" + kind + "'");
         };
+        // Without --model: content.model, else <data-dir>/model.bin, the file a running gateway follows.
+        Path model = this.model != null ? this.model : config.load().modelFile();
         ModelOption option = new ModelOption();
         option.file = model;
         SpamClassifier classifier = option.load(true);

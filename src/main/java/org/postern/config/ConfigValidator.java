@@ -12,6 +12,9 @@ final class ConfigValidator {
         require(c.node() != null && c.node().hostname() != null && !c.node().hostname().isBlank(), "node.hostname is required");
         require(c.listeners() != null && c.listeners().smtp() != null, "listeners.smtp is required");
         port("listeners.smtp.port", c.listeners().smtp().port());
+        proxy("listeners.smtp", c.listeners().smtp());
+        c.listeners().admin().ifPresent(l -> require(!l.takesProxyProtocol() && l.trustedProxies().isEmpty(),
+                "listeners.admin: proxy-protocol is for SMTP listeners only"));
         c.listeners().submission().ifPresent(l -> port("listeners.submission.port", l.port()));
         c.listeners().admin().ifPresent(l -> port("listeners.admin.port", l.port()));
         c.listeners().submissions().ifPresent(l -> port("listeners.submissions.port", l.port()));
@@ -19,6 +22,7 @@ final class ConfigValidator {
                 "outbound.spam must be high-risk-pool or reject, not '" + v + "'"));
         require(c.store() != null && c.store().url() != null && c.store().url().startsWith("jdbc:"),
                 "store.url must be a JDBC URL (jdbc:h2:file:... or jdbc:postgresql://...)");
+        c.redis().ifPresent(ConfigValidator::redis);
         Units.bytes(c.limits().maxMessageSize());
         require(c.limits().maxRecipients() > 0, "limits.max-recipients must be positive");
         require(c.limits().connectionsPerIp() > 0, "limits.connections-per-ip must be positive");
@@ -27,6 +31,7 @@ final class ConfigValidator {
         require(c.limits().recipientsPerIpPerMinute() > 0, "limits.recipients-per-ip-per-minute must be positive");
         Units.duration(c.dns().timeout());
         dnsLists(c);
+        uriBlocklists(c);
         for (String ip : c.operator().blockedIps()) {
             try {
                 Cidr.parse(ip);
@@ -71,6 +76,25 @@ final class ConfigValidator {
         require(memory >= 1024 * 1024 && memory <= Integer.MAX_VALUE, "malware.archives.max-decoder-memory must be between 1MB and 2GB");
     }
 
+    private static void proxy(String key, OperatorConfig.Listener l) {
+        for (String cidr : l.trustedProxies()) {
+            try {
+                Cidr.parse(cidr);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key + ".trusted-proxies: " + e.getMessage());
+            }
+        }
+        require(!l.takesProxyProtocol() || !l.trustedProxies().isEmpty(),
+                key + ".proxy-protocol needs trusted-proxies: the load balancers' addresses (anyone else could claim any client address)");
+        require(Units.duration(l.proxyHeaderTimeout()).toMillis() > 0, key + ".proxy-timeout must be positive");
+    }
+
+    private static void redis(OperatorConfig.Redis r) {
+        require(r.url() != null && r.url().matches("rediss?://[^/\\s]+(/\\d+)?/?"),
+                "redis.url must be redis://[user:password@]host:port[/db] (or rediss://), not '" + r.url() + "'");
+        require(Units.duration(r.timeout()).toMillis() > 0, "redis.timeout must be positive");
+    }
+
     private static void dnsLists(OperatorConfig c) {
         require(c.dnsblThreshold() > 0, "dnsbl-threshold must be positive");
         for (var list : c.dnsbl()) {
@@ -84,6 +108,23 @@ final class ConfigValidator {
             }
         }
     }
+
+    private static void uriBlocklists(OperatorConfig c) {
+        if (c.content() == null || c.content().isEmpty()) return;
+        OperatorConfig.Content content = c.content().get();
+        int max = content.maxUriblDomains();
+        require(max >= 1 && max <= 100, "content.uribl-max-domains must be 1..100, not " + max);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (var list : content.uribl()) {
+            require(list != null && list.zone() != null && list.zone().matches(DNS_NAME),
+                    "content.uribl: every entry needs a zone (a DNS name), not '" + (list == null ? null : list.zone()) + "'");
+            require(seen.add(list.zone().toLowerCase(java.util.Locale.ROOT)), "content.uribl: zone '" + list.zone() + "' is listed twice");
+            require(list.weight().filter(w -> w >= 1 && w <= 10).isPresent(), "content.uribl: zone '" + list.zone()
+                    + "' needs a weight of 1..10 (10: the full blocklist.uri weight), not " + list.weight().map(String::valueOf).orElse("none"));
+        }
+    }
+
+    private static final String DNS_NAME = "(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+";
 
     private static void port(String key, int port) {
         require(port >= 0 && port <= 65535, key + " must be a port number (0-65535)");

@@ -29,9 +29,50 @@ public record OperatorConfig(
         JsonNode tenants,
         @JsonProperty("dnsbl-threshold") int dnsblThreshold) {
 
-    public record Node(String hostname, @JsonProperty("data-dir") String dataDir) { }
+    /**
+     * @param name this node among several (trace: which node received, which delivered); default: the machine's
+     *             host name
+     */
+    public record Node(String hostname, @JsonProperty("data-dir") String dataDir, Optional<String> name) {
+        public Node { name = name == null ? Optional.empty() : name.filter(n -> !n.isBlank()); }
 
-    public record Listener(String address, int port) { }
+        /** The node's name as the trace records it. */
+        public String nodeName() { return name.orElseGet(Node::machineName); }
+
+        private static String machineName() {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                String env = System.getenv("HOSTNAME");
+                return env == null || env.isBlank() ? "localhost" : env;
+            }
+        }
+    }
+
+    /**
+     * @param proxyProtocol  every connection starts with a PROXY protocol header (v1 or v2) naming the client, sent by
+     *                       one of {@code trustedProxies} (CIDRs), in full within {@code proxyTimeout}
+     */
+    public record Listener(String address, int port,
+                           @JsonProperty("proxy-protocol") Optional<Boolean> proxyProtocol,
+                           @JsonProperty("trusted-proxies") List<String> trustedProxies,
+                           @JsonProperty("proxy-timeout") Optional<String> proxyTimeout) {
+        public Listener {
+            proxyProtocol = proxyProtocol == null ? Optional.empty() : proxyProtocol;
+            trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+            proxyTimeout = proxyTimeout == null ? Optional.empty() : proxyTimeout;
+        }
+
+        public Listener(String address, int port) {
+            this(address, port, Optional.empty(), List.of(), Optional.empty());
+        }
+
+        /** Whether connections come through a load balancer speaking the PROXY protocol. */
+        public boolean takesProxyProtocol() { return proxyProtocol.orElse(false); }
+
+        /** How long a trusted proxy may take to send its header: 5 s unless set. */
+        public String proxyHeaderTimeout() { return proxyTimeout.orElse("5s"); }
+    }
 
     /**
      * @param submission  message submission with STARTTLS (RFC 6409, port 587 in production); AUTH only after TLS
@@ -49,7 +90,16 @@ public record OperatorConfig(
 
     public record Store(String url) { }
 
-    public record Redis(String url) { }
+    /**
+     * Shared counters (issue 10). {@code prefix} starts every key, so several deployments can share one Redis;
+     * {@code timeout} bounds each call (connect and read), after which the node counts alone for a while.
+     */
+    public record Redis(String url, String prefix, String timeout) {
+        public Redis {
+            prefix = prefix == null ? "postern:" : prefix;
+            timeout = timeout == null ? "500ms" : timeout;
+        }
+    }
 
     public record Dns(List<String> servers, String timeout) { }
 
@@ -93,7 +143,30 @@ public record OperatorConfig(
                            @JsonProperty("max-ratio") int maxRatio,
                            @JsonProperty("max-decoder-memory") String maxDecoderMemory) { }
 
-    public record Content(String model) { }
+    /**
+     * The content filter: the model file (absent: {@code <data-dir>/model.bin}, else the bundled model), and URI
+     * blocklists (DBL-style zones asked for the registrable domains linked from the body, at most
+     * {@code uribl-max-domains} per message).
+     */
+    public record Content(Optional<String> model, List<Uribl> uribl,
+                          @JsonProperty("uribl-max-domains") Optional<Integer> uriblMaxDomains) {
+        public static final int DEFAULT_URIBL_MAX_DOMAINS = 20;
+
+        public Content {
+            model = model == null ? Optional.empty() : model.filter(s -> !s.isBlank());
+            uribl = uribl == null ? List.of() : List.copyOf(uribl);
+            uriblMaxDomains = uriblMaxDomains == null ? Optional.empty() : uriblMaxDomains;
+        }
+
+        public int maxUriblDomains() {
+            return uriblMaxDomains.orElse(DEFAULT_URIBL_MAX_DOMAINS);
+        }
+    }
+
+    /** A URI blocklist zone (RFC 5782 §2.3 style, asked for domain names) and the SCL weight of a listing. */
+    public record Uribl(String zone, Optional<Integer> weight) {
+        public Uribl { weight = weight == null ? Optional.empty() : weight; }
+    }
 
     public record Pool(@JsonProperty("source-address") String sourceAddress, String helo) { }
 
@@ -145,6 +218,15 @@ public record OperatorConfig(
                        @JsonProperty("max-errors") int maxErrors,
                        @JsonProperty("max-connections") int maxConnections,
                        @JsonProperty("greet-pause") String greetPause) { }
+
+    /**
+     * The classifier's model file: {@code content.model}, else {@code <data-dir>/model.bin}. The running gateway
+     * follows it, and feedback (the admin API, {@code ./postern report --config}) rewrites it: one file for both.
+     */
+    public java.nio.file.Path modelFile() {
+        return content().flatMap(Content::model).map(java.nio.file.Path::of)
+                .orElse(java.nio.file.Path.of(node().dataDir()).resolve("model.bin"));
+    }
 
     public static OperatorConfig defaults() {
         return ConfigLoader.defaults();

@@ -3,6 +3,8 @@ package org.postern.content;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The SCL of a message: the classifier's log-odds (clamped) plus the weight of every heuristic reason that applies,
@@ -63,6 +65,16 @@ public final class SclCalculator {
         if (!in.uriBlocklistHits().isEmpty()) {
             add(reasons, ContentReasonCode.URI_BLOCKLISTED, String.join(", ", in.uriBlocklistHits()));
         }
+        // One reason per zone, as one DNS list counts once at RCPT: a message linking ten listed domains is not
+        // ten times as likely spam as one linking one.
+        Map<String, List<UriListing>> byZone = new TreeMap<>();
+        for (UriListing l : in.uriListings()) byZone.computeIfAbsent(l.zone(), z -> new ArrayList<>()).add(l);
+        byZone.forEach((zone, listed) -> {
+            int weight = listed.stream().mapToInt(UriListing::weight).max().orElseThrow();
+            String domains = String.join(" ", listed.stream().map(UriListing::domain).toList());
+            reasons.add(new ContentReason(ContentReasonCode.URI_BLOCKLISTED, zone + " lists " + domains,
+                    weights.of(ContentReasonCode.URI_BLOCKLISTED) * weight / 10.0));
+        });
         return reasons;
     }
 

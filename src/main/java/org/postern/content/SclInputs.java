@@ -16,7 +16,8 @@ import java.util.Set;
  * @param dkim               DKIM result (the best signature's)
  * @param dmarc              DMARC result for the From domain
  * @param blocklistScore     the summed weight of DNS blocklists that listed the client at RCPT (0: none)
- * @param uriBlocklistHits   link domains the caller found listed on URI blocklists (DBL-style zones)
+ * @param uriBlocklistHits   link domains the caller found listed on URI blocklists (DBL-style zones), full weight
+ * @param uriListings        link domains listed on the operator's URI blocklists, with the zone and its weight
  * @param helo               the HELO/EHLO name
  * @param clientIp           the client's address
  * @param clientName         the client's verified reverse DNS name
@@ -33,7 +34,8 @@ public record SclInputs(boolean trusted, AuthResult spf, AuthResult dkim, AuthRe
                         List<String> uriBlocklistHits, Optional<String> helo, Optional<InetAddress> clientIp,
                         Optional<String> clientName, Optional<String> mailFrom, Set<String> tenantDomains,
                         Set<String> tenantAddresses, Set<String> tenantUserNames, String gatewayHostname,
-                        int gatewayFieldsOnTop, int bulkThreshold, Optional<Instant> receivedAt) {
+                        int gatewayFieldsOnTop, int bulkThreshold, Optional<Instant> receivedAt,
+                        List<UriListing> uriListings) {
 
     public static final int DEFAULT_BULK_THRESHOLD = 7;
 
@@ -42,6 +44,7 @@ public record SclInputs(boolean trusted, AuthResult spf, AuthResult dkim, AuthRe
         Objects.requireNonNull(dkim);
         Objects.requireNonNull(dmarc);
         uriBlocklistHits = List.copyOf(uriBlocklistHits);
+        uriListings = List.copyOf(uriListings);
         Objects.requireNonNull(helo);
         Objects.requireNonNull(clientIp);
         Objects.requireNonNull(clientName);
@@ -83,6 +86,7 @@ public record SclInputs(boolean trusted, AuthResult spf, AuthResult dkim, AuthRe
         private int gatewayFieldsOnTop;
         private int bulkThreshold = DEFAULT_BULK_THRESHOLD;
         private Optional<Instant> receivedAt = Optional.empty();
+        private List<UriListing> uriListings = List.of();
 
         public Builder trusted(boolean v) { trusted = v; return this; }
         public Builder spf(AuthResult v) { spf = v; return this; }
@@ -100,11 +104,12 @@ public record SclInputs(boolean trusted, AuthResult spf, AuthResult dkim, AuthRe
         public Builder gateway(String hostname, int fieldsOnTop) { gatewayHostname = hostname; gatewayFieldsOnTop = fieldsOnTop; return this; }
         public Builder bulkThreshold(int v) { bulkThreshold = v; return this; }
         public Builder receivedAt(Instant v) { receivedAt = Optional.of(v); return this; }
+        public Builder uriListings(List<UriListing> v) { uriListings = v; return this; }
 
         public SclInputs build() {
             return new SclInputs(trusted, spf, dkim, dmarc, blocklistScore, uriBlocklistHits, helo, clientIp,
                     clientName, mailFrom, tenantDomains, tenantAddresses, tenantUserNames, gatewayHostname,
-                    gatewayFieldsOnTop, bulkThreshold, receivedAt);
+                    gatewayFieldsOnTop, bulkThreshold, receivedAt, uriListings);
         }
     }
 }

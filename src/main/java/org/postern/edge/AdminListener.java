@@ -34,11 +34,10 @@ final class AdminListener {
 
     /**
      * Feedback as {@code postern report} gives it: the message is learned into the model file ({@code content.model},
-     * else {@code <data-dir>/model.bin}), written atomically; a node reads the file when it starts.
+     * else {@code <data-dir>/model.bin}), written atomically; the running node's classifier follows that file and swaps the new model in.
      */
     private static AdminServices.Feedback feedback(OperatorConfig config) {
-        Path model = config.content().map(OperatorConfig.Content::model).map(Path::of)
-                .orElse(Path.of(config.node().dataDir()).resolve("model.bin"));
+        Path model = config.modelFile();
         return (message, junk) -> {
             synchronized (AdminListener.class) {
                 SpamClassifier classifier = Files.isRegularFile(model) ? SpamClassifier.load(model) : SpamClassifier.bundled();

@@ -7,20 +7,27 @@ import org.postern.content.MessageView;
 import org.postern.content.SclCalculator;
 import org.postern.content.SclInputs;
 import org.postern.content.SclResult;
-import org.postern.content.SpamClassifier;
+import org.postern.content.ContentVerdict;
+import org.postern.content.LinkDomains;
+import org.postern.content.LiveClassifier;
+import org.postern.content.UriListing;
+import org.postern.config.Units;
+import org.postern.dns.DnsResolver;
+import org.postern.dnsbl.DnsList;
+import org.postern.dnsbl.UriBlocklists;
+import org.postern.config.OperatorConfig;
 import org.postern.policy.AuthenticationVerdict;
 import org.postern.policy.Evidence;
 import org.postern.tenant.Tenant;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
+import java.util.List;
 
 /**
- * The node's content filter: one classifier (the bundled model, or {@code content.model}) and the SCL calculator,
+ * The node's content filter: one classifier (following the model file, see {@link #classifier}) and the SCL calculator,
  * fed with what the session already knows about the sender, so heuristics and classifier speak in one number.
  */
 final class ContentFilter {
@@ -29,28 +36,45 @@ final class ContentFilter {
     private static final io.micrometer.core.instrument.Timer CLASSIFIER_TIME = io.micrometer.core.instrument.Timer.builder("postern_classifier_seconds")
             .description("time to classify one message's content").publishPercentileHistogram().register(io.micrometer.core.instrument.Metrics.globalRegistry);
 
-    private final SpamClassifier classifier;
+    private final LiveClassifier classifier;
+    private final UriBlocklists uriBlocklists;
+    private final int maxUriDomains;
     private final SclCalculator scl = SclCalculator.standard();
     private final String hostname;
     private final Clock clock;
 
-    ContentFilter(SpamClassifier classifier, String hostname, Clock clock) {
+    ContentFilter(LiveClassifier classifier, UriBlocklists uriBlocklists, int maxUriDomains, String hostname, Clock clock) {
         this.classifier = classifier;
+        this.uriBlocklists = uriBlocklists;
+        this.maxUriDomains = maxUriDomains;
         this.hostname = hostname;
         this.clock = clock;
     }
 
-    /** The configured model file when there is one, else the model shipped with Postern. */
-    static SpamClassifier classifier(Optional<String> modelFile) {
-        if (modelFile.isEmpty() || !Files.isRegularFile(Path.of(modelFile.get()))) return SpamClassifier.bundled();
+    /**
+     * The classifier following the node's model file ({@code content.model}, else {@code <data-dir>/model.bin}; the
+     * bundled model while it does not exist), so feedback rewriting that file takes effect without a restart.
+     */
+    static LiveClassifier classifier(OperatorConfig config) {
+        Path file = config.modelFile();
         try {
-            return SpamClassifier.load(Path.of(modelFile.get()));
+            return LiveClassifier.following(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("content.model: cannot load " + modelFile.get() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("content.model: cannot load " + file + ": " + e.getMessage(), e);
         }
     }
 
+    /** The operator's URI blocklists; answers are waited for up to two resolver timeouts, as for the DNS lists. */
+    static UriBlocklists uriBlocklists(OperatorConfig config, DnsResolver dns) {
+        List<DnsList> zones = config.content().map(OperatorConfig.Content::uribl).orElse(List.of()).stream()
+                .map(u -> DnsList.of(u.zone(), u.weight().orElseThrow())).toList();
+        if (zones.isEmpty()) return UriBlocklists.none();
+        return new UriBlocklists(zones, dns, Units.duration(config.dns().timeout()).multipliedBy(2));
+    }
+
     SclResult score(MessageView view, Evidence e, Tenant tenant) {
+        // The link domains' questions run while the classifier works; their answers are collected after it.
+        UriBlocklists.Pending uri = uriBlocklists.lookup(uriBlocklists.isEmpty() ? List.of() : LinkDomains.of(view, maxUriDomains));
         SclInputs.Builder in = SclInputs.builder()
                 .clientIp(e.clientIp())
                 .tenantDomains(tenant.domains())
@@ -63,7 +87,9 @@ final class ContentFilter {
         // DMARC as the tenant sees it: a failure a trusted ARC sealer vouched for is no spam sign.
         boolean rescued = AuthenticationVerdict.of(e).flatMap(AuthenticationVerdict::rescuedBy).isPresent();
         e.authentication().ifPresent(a -> in.spf(spf(a)).dkim(dkim(a)).dmarc(rescued ? AuthResult.PASS : dmarc(a)));
-        return scl.calculate(CLASSIFIER_TIME.record(() -> classifier.classify(view)), view, in.build());
+        ContentVerdict verdict = CLASSIFIER_TIME.record(() -> classifier.classify(view));
+        in.uriListings(uri.await().hits().stream().map(h -> new UriListing(h.domain(), h.zone(), h.weight())).toList());
+        return scl.calculate(verdict, view, in.build());
     }
 
     private static AuthResult spf(SenderAuthentication a) {

@@ -21,6 +21,7 @@ import org.postern.rules.RuleSubject;
 import org.postern.tenant.Tenant;
 
 import java.io.ByteArrayInputStream;
+import org.postern.dns.DnsResolver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,9 +54,12 @@ final class EndOfData {
     }
 
     /** The node's whole end-of-DATA set from its configuration (live sessions and explain share it). */
-    static EndOfData of(OperatorConfig config, SenderAuthenticator authenticator, MalwareScanner malware, Clock clock) throws IOException {
+    static EndOfData of(OperatorConfig config, SenderAuthenticator authenticator, MalwareScanner malware, DnsResolver dns,
+                        Clock clock) throws IOException {
         return new EndOfData(authenticator,
-                new ContentFilter(ContentFilter.classifier(config.content().map(OperatorConfig.Content::model)), config.node().hostname(), clock),
+                new ContentFilter(ContentFilter.classifier(config), ContentFilter.uriBlocklists(config, dns),
+                        config.content().map(OperatorConfig.Content::maxUriblDomains).orElse(OperatorConfig.Content.DEFAULT_URIBL_MAX_DOMAINS),
+                        config.node().hostname(), clock),
                 malware, ViewLimits.defaults().withSpillDirectory(Files.createDirectories(Path.of(config.node().dataDir(), "tmp"))), clock);
     }
 

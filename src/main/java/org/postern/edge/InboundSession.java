@@ -363,6 +363,16 @@ final class InboundSession implements SessionHandler {
     }
 
     @Override
+    public Reply proxyRefused(ConnectionInfo peer, String why) {
+        // Who the client is is unknown: the trace names the peer (the proxy, or whoever connected in its place).
+        evidence = Evidence.connected(peer.clientAddress(), Optional.empty(), peer.listener());
+        Decision d = Decision.Reject.because(new Reason(ReasonCode.PROXY_HEADER_REFUSED, why, "listeners.smtp.trusted-proxies"));
+        refusedAtConnect = true;
+        return refuse(new Verdict(Phase.CONNECT, d, List.of(new Verdict.Step(Phase.CONNECT, "IsProxyHeaderValid", d))),
+                sessionRef, Optional.empty(), List.of(), Optional.empty());
+    }
+
+    @Override
     public void closed(String reason) {
         if (connection != null) ctx.counters().connectionClosed(connection.clientAddress());
     }

@@ -58,6 +58,7 @@ final class MeteredSession implements SessionHandler {
     @Override public void reset() { quietly(s::reset); }
     @Override public void protocolRefusal(String command, Reply reply) { quietly(() -> s.protocolRefusal(command, reply)); }
     @Override public Reply earlyTalker(int octets, java.time.Duration pause) { return phase("CONNECT", () -> s.earlyTalker(octets, pause)); }
+    @Override public Reply proxyRefused(ConnectionInfo peer, String why) { return phase("CONNECT", () -> s.proxyRefused(peer, why)); }
     @Override public void closed(String reason) { quietly(() -> s.closed(reason)); }
     @Override public String reference() { return s.reference(); }
 

@@ -66,6 +66,10 @@ public final class NodeMetrics implements AutoCloseable {
         return new DnsResolver() {
             public Answer<String> ptr(InetAddress address) { return time("ptr", () -> dns.ptr(address)); }
             public Answer<InetAddress> addresses(String name) { return time("a", () -> dns.addresses(name)); }
+            // Delegated, not left to the interface defaults: those ask A and AAAA for an A question (DNS lists
+            // would send every query twice).
+            public Answer<InetAddress> a(String name) { return time("a", () -> dns.a(name)); }
+            public Answer<InetAddress> aaaa(String name) { return time("aaaa", () -> dns.aaaa(name)); }
             public Answer<String> txt(String name) { return time("txt", () -> dns.txt(name)); }
             public Answer<Mx> mx(String name) { return time("mx", () -> dns.mx(name)); }
         };

@@ -96,7 +96,7 @@ public final class NodeServices implements AutoCloseable {
         var dns = new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout()));
         EndOfData endOfData;
         try {
-            endOfData = EndOfData.of(config, new SenderAuthenticator(dns, clock), MalwareScanner.fromConfig(config), clock);
+            endOfData = EndOfData.of(config, new SenderAuthenticator(dns, clock), MalwareScanner.fromConfig(config), dns, clock);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the content filters: " + e.getMessage(), e);
         }

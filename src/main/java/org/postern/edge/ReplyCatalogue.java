@@ -39,6 +39,7 @@ public final class ReplyCatalogue {
             case TOO_MANY_CONNECTIONS_NETWORK -> Reply.of(421, "4.7.0", hostname + " Too many connections from your network, try again later" + tail);
             case RECIPIENT_RATE_EXCEEDED -> Reply.of(421, "4.7.0", hostname + " Too many recipients from your host, slow down and try again later" + tail);
             case CLIENT_TALKED_EARLY -> Reply.of(554, "5.7.1", hostname + " Protocol error: you talked before the greeting" + tail);
+            case PROXY_HEADER_REFUSED -> Reply.of(554, "5.7.1", hostname + " Service unavailable; connection without a valid PROXY protocol header from a trusted proxy" + tail);
             case CONNECTOR_REQUIREMENT_NOT_MET -> Reply.of(550, "5.7.1", "Rejected by the recipient's connector policy: " + reason.evidence() + tail);
             // "naming the list": the evidence says which list and entry (the recipient's own tenant's, or the operator's DNS list and its TXT)
             case TENANT_IP_BLOCKED, LISTED_ON_DNSBL -> Reply.of(550, "5.7.1", "Service unavailable; " + reason.evidence() + tail);

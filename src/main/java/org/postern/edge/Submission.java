@@ -103,7 +103,7 @@ final class Submission {
                                 + "and is restricted from sending until an administrator lifts the restriction:\r\n\r\n"
                                 + "  ./postern user unrestrict --config FILE --tenant " + tenant.id() + " --email " + user.get() + "\r\n"
                                 + "  POST /api/v1/tenants/" + tenant.id() + "/users/" + user.get() + "/unrestrict\r\n");
-            } else if (counters.tryCount("alerted:" + tenant.id() + ":" + who, Duration.ofHours(1), 1, 1)) {
+            } else if (counters.tryTake("alerted:" + tenant.id() + ":" + who, 1, Duration.ofHours(1))) {
                 notifyAdmins(tenant, "Outbound limit reached by " + who,
                         who + " reached an outbound recipient limit (" + reason.evidence() + ", setting " + reason.setting() + ").\r\n"
                                 + "Further recipients are refused until the window has passed.\r\n");

@@ -21,7 +21,8 @@ public final class LocalOutboundCounters implements OutboundCounters {
     }
 
     @Override
-    public boolean tryCount(String key, Duration window, long n, long limit) {
+    public boolean tryTake(String key, int limit, Duration window) {
+        long n = 1;
         long length = window.toMillis();
         long now = clock.millis();
         Window w = new Window(key + "/" + length, now - Math.floorMod(now, length));

@@ -41,6 +41,7 @@ public enum ReasonCode {
     TOO_MANY_CONNECTIONS_NETWORK("operator.connections-per-network"),
     RECIPIENT_RATE_EXCEEDED("operator.recipients-per-ip-per-minute"),
     CLIENT_TALKED_EARLY("operator.early-talker"),
+    PROXY_HEADER_REFUSED("operator.proxy-protocol"),
     CONNECTOR_MATCHED("trust.connector"),
     CONNECTOR_REQUIREMENT_NOT_MET("trust.connector-requirement"),
     TENANT_IP_ALLOWED("trust.ip-allow"),

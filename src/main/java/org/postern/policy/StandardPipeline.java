@@ -41,6 +41,7 @@ public final class StandardPipeline {
                 Phase.DATA, List.of(
                         new DoesHeaderFromBelongToSender(),
                         new IsMalwareDetected(),
+                        new WhatDoTransportRulesSay(),
                         new WhatIsTheSpamConfidence(),
                         new WhatToDoWithOutboundMessage(spam))));
     }

@@ -285,7 +285,7 @@ public final class DeliveryScheduler implements AutoCloseable {
                 case PENDING -> RecipientResult.Outcome.DEFERRED;
             };
             DeliveryEvent event = new DeliveryEvent(envelope.ref(), envelope.tenant(), state.address(), now,
-                    outcome.traceStatus(), state.attempts(), envelope.deliveryTarget(), state.detail(), settings.hostname());
+                    outcome.traceStatus(), state.attempts(), envelope.deliveryTarget(), state.detail(), settings.node());
             log.info("delivery ref={} to=<{}> target={} attempt={} status={} detail={}", envelope.ref(), state.address(),
                     envelope.deliveryTarget(), state.attempts(), event.outcome(), state.detail());
             try {

@@ -66,6 +66,16 @@ public interface SessionHandler {
         return Reply.of(554, "5.7.1", "Protocol error: talking before the greeting");
     }
 
+    /**
+     * The listener takes the PROXY protocol and this connection's header was missing or garbled, or came from a peer
+     * that is not a trusted proxy ({@code why} says which). {@code peer} names the connection's own peer, since the
+     * client behind it is unknown. Answers the refusal to send; the connection is then closed. {@link #connect} is
+     * not called for such a connection.
+     */
+    default Reply proxyRefused(ConnectionInfo peer, String why) {
+        return Reply.of(554, "5.7.1", "Service unavailable; PROXY protocol header refused");
+    }
+
     /** The connection ended (QUIT, timeout, drop); {@code reason} says which. */
     void closed(String reason);
 

@@ -56,6 +56,7 @@ public final class SmtpServer implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile Optional<ProxySettings> proxy = Optional.empty();
     private ServerSocket serverSocket;
     private Thread acceptor;
     private ScheduledExecutorService watchdog;
@@ -88,6 +89,25 @@ public final class SmtpServer implements AutoCloseable {
     public SmtpServer(InetSocketAddress bindAddress, String listener, SmtpSettings settings,
                       SessionHandlerFactory handlers) {
         this(bindAddress, listener, settings, handlers, Optional::empty);
+    }
+
+    /**
+     * PROXY protocol on this listener: every connection must start with a v1 or v2 header from a peer that
+     * {@code trusted} accepts, received in full within {@code timeout}; the client it names is the session's client.
+     *
+     * @param trusted the load balancers allowed to speak for clients
+     */
+    public record ProxySettings(java.util.function.Predicate<java.net.InetAddress> trusted, Duration timeout) {
+        public ProxySettings {
+            Objects.requireNonNull(trusted, "trusted");
+            if (timeout.toMillis() < 1) throw new IllegalArgumentException("timeout must be at least 1 ms");
+        }
+    }
+
+    /** Takes the PROXY protocol (call before {@link #start()}). */
+    public SmtpServer withProxyProtocol(ProxySettings settings) {
+        this.proxy = Optional.of(settings);
+        return this;
     }
 
     /** Binds and starts accepting. */
@@ -148,10 +168,16 @@ public final class SmtpServer implements AutoCloseable {
     private void serve(Socket socket) {
         SmtpSession session = null;
         try {
-            SmtpConnection connection = new SmtpConnection(socket);
             ConnectionInfo info = new ConnectionInfo(newSessionId(), socket.getInetAddress(), socket.getPort(),
                     socket.getLocalAddress(), socket.getLocalPort(), listener);
-            session = new SmtpSession(settings, handlers.newSession(), info, connection, tls, implicitTls);
+            SessionHandler handler = handlers.newSession();
+            if (proxy.isPresent()) {
+                Optional<ConnectionInfo> client = behindProxy(proxy.get(), socket, info, handler);
+                if (client.isEmpty()) return;
+                info = client.get();
+            }
+            SmtpConnection connection = new SmtpConnection(socket);
+            session = new SmtpSession(settings, handler, info, connection, tls, implicitTls);
             sessions.add(session);
             if (closing.get()) session.requestShutdown();
             session.run();
@@ -162,6 +188,38 @@ public final class SmtpServer implements AutoCloseable {
             if (session != null) sessions.remove(session);
             open.decrementAndGet();
         }
+    }
+
+    /**
+     * The client a trusted proxy names, or empty when the connection was refused (a 554 sent, the socket closed): from
+     * a peer that is not trusted nothing is read at all; from a trusted one the header must be complete and valid.
+     */
+    private Optional<ConnectionInfo> behindProxy(ProxySettings p, Socket socket, ConnectionInfo peer, SessionHandler handler) throws IOException {
+        String why;
+        if (!p.trusted().test(socket.getInetAddress())) {
+            why = "connection from " + socket.getInetAddress().getHostAddress() + ", which is not a trusted proxy";
+        } else {
+            try {
+                return Optional.of(switch (ProxyProtocol.read(socket, p.timeout())) {
+                    case ProxyHeader.Proxied h -> new ConnectionInfo(peer.sessionId(), h.source().getAddress(), h.source().getPort(),
+                            h.destination().getAddress(), h.destination().getPort(), listener);
+                    case ProxyHeader.Local l -> peer; // the balancer's own health check
+                });
+            } catch (ProxyProtocolException e) {
+                why = e.getMessage();
+            }
+        }
+        LOG.debug("SMTP listener {}: PROXY protocol refused: {}", listener, why);
+        try {
+            Reply reply = handler.proxyRefused(peer, why);
+            SmtpConnection connection = new SmtpConnection(socket);
+            connection.writer().send(reply);
+            connection.writer().flush();
+        } finally {
+            closeQuietly(socket);
+            handler.closed("proxy-protocol");
+        }
+        return Optional.empty();
     }
 
     private void closeStalledWrites() {

@@ -166,6 +166,25 @@ class AdminApiTest {
     }
 
     @Test
+    void feedbackThroughTheApiIsUsedByTheRunningGatewayForTheNextCopy() {
+        String message = TestGateway.wellFormed("club@garden.example",
+                "Subject: [hold] rota for the allotment\r\n\r\nThe watering rota for next month is attached below.\r\n");
+        var first = f.gw.send("client.example.org", "club@garden.example", "alice@contoso.test", message);
+        double before = logOdds(f.gw.traceOf(first));
+        HttpResponse<String> r = f.call("POST", "/api/v1/tenants/contoso/quarantine/" + TestGateway.ref(first) + "/feedback",
+                f.contosoAdmin, "{\"junk\": true}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        double after = logOdds(f.gw.traceOf(f.gw.send("client.example.org", "club@garden.example", "alice@contoso.test", message)));
+        assertThat(after).as("the running gateway classifies with the model the API wrote").isGreaterThan(before + 1);
+    }
+
+    private static double logOdds(org.postern.trace.TraceRecord t) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("log-odds (-?\\d+\\.\\d+)").matcher(t.decisions().toString());
+        if (!m.find()) throw new AssertionError("no classifier log-odds in " + t.decisions());
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
     void explainAnswersForTheTenantsOwnRecipientsOnly() {
         HttpResponse<String> r = f.call("POST", "/api/v1/tenants/contoso/explain", f.contosoAdmin,
                 "{\"ip\":\"192.0.2.10\",\"from\":\"x@example.org\",\"to\":[\"carol@contoso.test\"]}");

@@ -94,6 +94,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void uriBlocklistsAreValidatedWithClearErrors() throws Exception {
+        Path f = dir.resolve("uribl.yaml");
+        Files.writeString(f, "content: { uribl: [ { zone: dbl.test, weight: 4 } ], uribl-max-domains: 10 }\n");
+        OperatorConfig c = ConfigLoader.load(f);
+        assertThat(c.content().orElseThrow().uribl()).containsExactly(new OperatorConfig.Uribl("dbl.test", java.util.Optional.of(4)));
+        assertThat(c.content().orElseThrow().maxUriblDomains()).isEqualTo(10);
+        assertThat(c.modelFile()).isEqualTo(Path.of(c.node().dataDir()).resolve("model.bin"));
+        Files.writeString(f, "content: { uribl: [ { zone: dbl.test } ] }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("content.uribl: zone 'dbl.test' needs a weight of 1..10");
+        Files.writeString(f, "content: { uribl: [ { zone: \"not a zone\", weight: 3 } ] }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("content.uribl: every entry needs a zone (a DNS name), not 'not a zone'");
+        Files.writeString(f, "content: { uribl: [ { zone: dbl.test, weight: 3 }, { zone: DBL.test, weight: 2 } ] }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("listed twice");
+        Files.writeString(f, "content: { uribl-max-domains: 0 }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("content.uribl-max-domains must be 1..100");
+        Files.writeString(f, "content: { uribl: [ { zone: dbl.test, wieght: 3 } ] }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("wieght");
+        Files.writeString(f, "content: { model: ./m.bin }\n");
+        assertThat(ConfigLoader.load(f).modelFile()).isEqualTo(Path.of("./m.bin"));
+    }
+
+    @Test
     void malwareDefaultsFailClosedWithBuiltinChecksOnly() {
         OperatorConfig.Malware m = ConfigLoader.defaults().malware();
         assertThat(m.clamd()).isEmpty();

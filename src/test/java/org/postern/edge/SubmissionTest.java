@@ -58,6 +58,7 @@ class SubmissionTest {
                     delivery: "maildir:%1$s/mail/contoso"
                     transport-rules:
                       - { name: outbound-bulk, priority: 1, when: { direction: outbound, subject-contains: ["[bulk-test]"] }, then: { set-scl: 9 } }
+                      - { name: keep-secrets, priority: 2, when: { direction: outbound, subject-contains: ["[confidential]"] }, then: { reject: "Confidential mail stays inside contoso" } }
                   - id: fabrikam
                     domains: [fabrikam.test]
                     delivery: "maildir:%1$s/mail/fabrikam"
@@ -240,6 +241,15 @@ class SubmissionTest {
             var refused = c.send("alice@contoso.test", List.of("grace@example.net"), message).assertCode(550);
             assertThat(refused.enhancedCode()).isEqualTo("5.7.1");
             assertThat(refused.text()).contains("EICAR-Test-File");
+        }
+    }
+
+    @Test
+    void aTenantsOutboundTransportRuleRejectsWithItsOwnText() {
+        try (TestSmtpClient c = login(gw.submissionClient(), "alice@contoso.test", "alice-pw")) {
+            var refused = c.send("alice@contoso.test", List.of("ivan@example.net"),
+                    TestGateway.wellFormed("alice@contoso.test", "Subject: [confidential] plans\r\n\r\nsecret\r\n")).assertCode(550);
+            assertThat(refused.text()).contains("Confidential mail stays inside contoso");
         }
     }
 

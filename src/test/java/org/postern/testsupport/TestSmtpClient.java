@@ -105,8 +105,39 @@ public final class TestSmtpClient implements Closeable {
     }
 
     private TestSmtpClient(Socket socket) throws IOException {
+        this(socket, new byte[0]);
+    }
+
+    /** Sends {@code preamble} (a PROXY protocol header, say) before reading the greeting. */
+    private TestSmtpClient(Socket socket, byte[] preamble) throws IOException {
         attach(socket);
+        if (preamble.length > 0) {
+            out.write(preamble);
+            out.flush();
+        }
         this.greeting = readReply();
+    }
+
+    /**
+     * Connects from {@code localAddress} (null: any), sends {@code preamble} as a load balancer would send its PROXY
+     * protocol header, then reads the greeting.
+     */
+    public static TestSmtpClient connectThroughProxy(String localAddress, int port, byte[] preamble) {
+        Socket s = new Socket();
+        try {
+            if (localAddress != null) s.bind(new InetSocketAddress(localAddress, 0));
+            s.connect(new InetSocketAddress("127.0.0.1", port), (int) DEFAULT_TIMEOUT.toMillis());
+            s.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());
+            s.setTcpNoDelay(true);
+            return new TestSmtpClient(s, preamble);
+        } catch (IOException e) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // nothing
+            }
+            throw new UncheckedIOException("cannot connect to 127.0.0.1:" + port, e);
+        }
     }
 
     private void attach(Socket s) throws IOException {
