@@ -192,6 +192,27 @@ class SubmissionTest {
     }
 
     @Test
+    void anOrdinaryMessageFromAMailClientIsNotHighRiskThoughItsHeloIsALiteralAndNothingIsSignedYet() throws IOException {
+        // The tenant publishes DMARC p=reject; the message is unsigned until delivery signs it, the client says EHLO with
+        // its private address literal: neither says anything about the content of mail the tenant sends.
+        gw.dns.addTxt("_dmarc.contoso.test", "v=DMARC1; p=reject");
+        TestSmtpClient.Reply reply;
+        try (TestSmtpClient c = gw.submissionClient()) {
+            c.greeting().assertCode(220);
+            c.ehlo("[192.168.1.10]").assertCode(250);
+            c.startTls(TestSmtpClient.trustAll()).assertCode(220);
+            c.ehlo("[192.168.1.10]").assertCode(250);
+            c.authPlain("alice@contoso.test", "alice-pw").assertCode(235);
+            reply = c.send("alice@contoso.test", List.of("judy@example.net"), TestGateway.wellFormed("Alice Example <alice@contoso.test>",
+                    "To: Judy <judy@example.net>\r\nSubject: Minutes of Tuesday's meeting\r\n\r\n"
+                            + "Hi Judy,\r\n\r\nattached are the minutes; the next meeting is on the 14th at 10:00.\r\n\r\nAlice\r\n"));
+        }
+        reply.assertCode(250);
+        assertThat(queued(TestGateway.ref(reply)).get("highRisk").asBoolean()).isFalse();
+        assertThat(gw.traceOf(reply).scl().orElseThrow()).isLessThan(5);
+    }
+
+    @Test
     void implicitTlsListenerAuthenticatesAtOnce() throws IOException {
         TestSmtpClient.Reply reply;
         try (TestSmtpClient c = gw.submissionsClient()) {

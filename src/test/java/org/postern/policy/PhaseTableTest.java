@@ -52,7 +52,7 @@ class PhaseTableTest {
     @Test
     void outboundAsksOwnershipAndRestrictionAtMailLimitsAtRcptAndFiltersAtData() {
         PolicyPipeline outbound = StandardPipeline.outbound(new StandardPipeline.Settings(List.of(), 20, 10_000, 600, 500),
-                new LocalClientCounters(Clock.systemUTC()), new LocalOutboundCounters(Clock.systemUTC()), SubmitterRestrictions.NONE,
+                new LocalClientCounters(Clock.systemUTC()), new org.postern.counters.LocalCounters(Clock.systemUTC())::tryTake, SubmitterRestrictions.NONE,
                 WhatToDoWithOutboundMessage.SpamAction.HIGH_RISK_POOL);
         assertThat(outbound.stages(Phase.CONNECT)).isEmpty();
         assertThat(outbound.stages(Phase.MAIL)).extracting(Stage::name)
