@@ -102,33 +102,33 @@ final class MxDelivery {
         }
     }
 
+    /** What one MX host gets: a TLS policy to deliver with, or a reason not to use it. */
+    private sealed interface HostTls {
+        record Use(TlsPolicy tls) implements HostTls { }
+        /** @param requireTlsUnmet REQUIRETLS mail and nothing verifies this host (vs. a lookup to retry later) */
+        record Skip(String note, boolean requireTlsUnmet) implements HostTls { }
+    }
+
     /**
      * The TLS one MX host gets: DANE when its TLSA records are DNSSEC-secure (RFC 7672; it takes precedence over
-     * MTA-STS, RFC 8461 §2), else the domain's MTA-STS policy, else opportunistic. Empty, with the reason in
-     * {@code notes}, when the host must not be used (a failed secure lookup, or REQUIRETLS without verification).
+     * MTA-STS, RFC 8461 §2), else the domain's MTA-STS policy, else opportunistic. Skipped after a failed secure
+     * lookup, or for REQUIRETLS mail when nothing verifies the host.
      */
-    private Optional<TlsPolicy> tlsFor(Envelope envelope, String domain, String host, TlsPolicy domainTls, List<String> notes,
-                                       boolean[] requireTlsUnmet) {
+    private HostTls tlsFor(Envelope envelope, String domain, String host, TlsPolicy domainTls) {
         TlsPolicy tls = domainTls;
-        DanePolicies.Answer dane = outbound.dane().tlsaFor(domain, host, outbound.mxPort());
-        switch (dane) {
+        switch (outbound.dane().tlsaFor(domain, host, outbound.mxPort())) {
             case DanePolicies.Answer.TempFail t -> {
-                notes.add(host + ": " + t.why() + " (DANE: deferred, RFC 7672 §2.2)");
-                return Optional.empty();
+                return new HostTls.Skip(host + ": " + t.why() + " (DANE: deferred, RFC 7672 §2.2)", false);
             }
             case DanePolicies.Answer.Secure secure -> tls = new TlsPolicy.Verified(daneContext(secure, host),
                     "DANE (TLSA " + secure.records().getFirst() + (secure.records().size() > 1 ? ", ..." : "") + ")", false);
             case DanePolicies.Answer.None none -> { }
         }
         if (envelope.requireTls()) {
-            if (!(tls instanceof TlsPolicy.Verified v)) {
-                requireTlsUnmet[0] = true;
-                notes.add(host + ": no MTA-STS (enforce) or DANE to verify it");
-                return Optional.empty();
-            }
+            if (!(tls instanceof TlsPolicy.Verified v)) return new HostTls.Skip(host + ": no MTA-STS (enforce) or DANE to verify it", true);
             tls = new TlsPolicy.Verified(v.context(), "REQUIRETLS and " + v.why(), v.checkName());
         }
-        return Optional.of(tls);
+        return new HostTls.Use(tls);
     }
 
     private static javax.net.ssl.SSLContext daneContext(DanePolicies.Answer.Secure secure, String host) {
@@ -148,11 +148,18 @@ final class MxDelivery {
         for (String r : recipients) results.put(r, RecipientResult.deferred(r, "no MX host could be reached"));
         List<String> pending = recipients;
         List<String> notes = new ArrayList<>();
-        boolean[] requireTlsUnmet = {false};
+        boolean requireTlsUnmet = false;
         boolean tried = false;
         for (String host : hosts) {
-            Optional<TlsPolicy> tls = tlsFor(envelope, domain, host, domainTls, notes, requireTlsUnmet);
-            if (tls.isEmpty()) continue;
+            TlsPolicy tls;
+            switch (tlsFor(envelope, domain, host, domainTls)) {
+                case HostTls.Skip skip -> {
+                    notes.add(skip.note());
+                    requireTlsUnmet |= skip.requireTlsUnmet();
+                    continue;
+                }
+                case HostTls.Use use -> tls = use.tls();
+            }
             Answer<InetAddress> addresses = outbound.dns().addresses(host);
             if (!(addresses instanceof Answer.Found<InetAddress> found)) {
                 notes.add(host + ": " + (addresses instanceof Answer.TempFail<InetAddress> t ? "DNS failed (" + t.why() + ")" : "no address"));
@@ -160,7 +167,7 @@ final class MxDelivery {
             }
             for (InetAddress address : found.values()) {
                 tried = true;
-                SmtpClient.ClientProfile profile = new SmtpClient.ClientProfile(helo, source, Optional.of(host), tls.get(), envelope.requireTls());
+                SmtpClient.ClientProfile profile = new SmtpClient.ClientProfile(helo, source, Optional.of(host), tls, envelope.requireTls());
                 List<RecipientResult> attempt = new SmtpClient(false, address.getHostAddress(), outbound.mxPort(), settings, cache, profile)
                         .deliver(envelope, content, pending);
                 for (RecipientResult r : attempt) results.put(r.recipient(), r);
@@ -168,7 +175,7 @@ final class MxDelivery {
                 if (pending.isEmpty()) return List.copyOf(results.values());
             }
         }
-        if (!tried && requireTlsUnmet[0]) {
+        if (!tried && requireTlsUnmet) {
             // RFC 8689 §4.1: no MX could be verified, so the message cannot be sent as its sender demanded.
             return all(recipients, RecipientResult.Outcome.FAILED, "5.7.30 REQUIRETLS: no MX host of " + domain
                     + " can be verified (" + String.join("; ", notes) + ")");
