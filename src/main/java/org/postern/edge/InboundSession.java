@@ -525,7 +525,7 @@ final class InboundSession implements SessionHandler {
                     ctx.clock().instant().atZone(ZoneOffset.UTC));
             try {
                 OutboundSpooling.queue(ctx.spool(), pending, t.tenant, t.ref, t.mailFrom.address(), t.recipients, ctx.clock().instant(),
-                        headers, evidence.authUser().orElse(""), highRisk);
+                        headers, evidence.authUser().orElse(""), highRisk, t.mailFrom.requireTls());
             } catch (IOException | RuntimeException e) {
                 try {
                     ctx.trace().record(traced.withStatus(TraceStatus.Rejected));

@@ -21,19 +21,20 @@ final class OutboundSpooling {
     private OutboundSpooling() { }
 
     /**
-     * Commits {@code pending} (and a copy when both directions have recipients). On failure nothing of the copy is
+     * Commits {@code pending} (and a copy when both directions have recipients). {@code requireTls} (RFC 8689) goes
+     * with the outside copy; the inside one goes to the tenant's own delivery target as configured. On failure nothing of the copy is
      * left behind. Known compromise: when the outside copy was queued and the inside one failed, the client's retry
      * sends the outside recipients a second copy (as any MTA whose second queue file failed would).
      */
     static void queue(Spool spool, Spool.Pending pending, Tenant tenant, String ref, String mailFrom, List<String> recipients,
-                      Instant now, String headers, String authUser, boolean highRisk) throws IOException {
+                      Instant now, String headers, String authUser, boolean highRisk, boolean requireTls) throws IOException {
         List<String> inside = recipients.stream().filter(r -> tenant.ownsDomain(Domains.ofAddress(r))).toList();
         List<String> outside = recipients.stream().filter(r -> !inside.contains(r)).toList();
         Spool.Pending insideCopy = null;
         try {
             insideCopy = inside.isEmpty() ? null : outside.isEmpty() ? pending : copyOf(spool, pending);
             if (!outside.isEmpty()) {
-                spool.commit(pending, Envelope.outbound(ref, tenant.id(), mailFrom, outside, now, headers, authUser, highRisk));
+                spool.commit(pending, Envelope.outbound(ref, tenant.id(), mailFrom, outside, now, headers, authUser, highRisk, requireTls));
             }
             if (insideCopy != null) {
                 spool.commit(insideCopy, new Envelope(ref, tenant.id(), mailFrom, inside, tenant.delivery(), now, headers, true));
