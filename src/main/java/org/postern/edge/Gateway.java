@@ -110,7 +110,7 @@ public final class Gateway implements AutoCloseable {
                     NodeServices.dnsLists(config, dns), trusts);
 
             Optional<ServerTls> tls = Optional.of(TlsContextFactory.create(tlsSettings(config), hostname));
-            Submission submission = submission(config, services, nodeCounters, tenants, spool, ctx.references(), clock);
+            Submission submission = submission(config, services, counters, nodeCounters.counters(), tenants, spool, ctx.references(), clock);
             var listener = config.listeners().smtp();
             SmtpServer smtp = new SmtpServer(new InetSocketAddress(listener.address(), listener.port()), "smtp",
                     smtpSettings(config), () -> metrics.metered(new InboundSession(ctx, submission)), () -> tls);
@@ -168,15 +168,14 @@ public final class Gateway implements AutoCloseable {
 
     /** Submission (issue 9): AUTH with lockout, the outbound questions, restrictions kept in the store. */
     private static Submission submission(OperatorConfig config, NodeServices services,
-                                         NodeCounters nodeCounters, TenantDirectory tenants, FileSpool spool, References references, Clock clock) {
-        var counters = nodeCounters.clients();
-        var spam = config.outbound().flatMap(OperatorConfig.Outbound::spam).filter("reject"::equals).isPresent()
-                ? org.postern.policy.WhatToDoWithOutboundMessage.SpamAction.REJECT
-                : org.postern.policy.WhatToDoWithOutboundMessage.SpamAction.HIGH_RISK_POOL;
+                                         org.postern.policy.ClientCounters counters, org.postern.counters.Counters budgets,
+                                         TenantDirectory tenants, FileSpool spool, References references, Clock clock) {
+        var spam = NodeServices.outboundSpam(config);
         var restrictions = services.restrictions();
-        var outboundCounters = nodeCounters.outbound(clock);
+        // The node's budgets: shared by every node when redis: is configured, so a user's limit holds across nodes.
+        org.postern.policy.OutboundCounters outboundCounters = (key, limit, window) -> budgets.tryTake("outbound:" + key, limit, window);
         PolicyPipeline outbound = StandardPipeline.outbound(NodeServices.pipelineSettings(config), counters, outboundCounters, restrictions, spam);
-        return new Submission(services.accounts(), restrictions, new AuthLockout(AuthLockout.Settings.DEFAULTS, clock, nodeCounters.sharedCounters()), outbound,
+        return new Submission(services.accounts(), restrictions, new AuthLockout(AuthLockout.Settings.DEFAULTS, budgets), outbound,
                 outboundCounters, tenants, spool, references, config.node().hostname(), clock);
     }
 

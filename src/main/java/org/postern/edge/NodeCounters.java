@@ -36,20 +36,6 @@ public record NodeCounters(Counters counters, ClientCounters clients, Optional<R
         return new NodeCounters(shared, new SharedClientCounters(shared, node), Optional.of(shared));
     }
 
-    /**
-     * The tenants' outbound recipient limits: counted for all nodes when Redis is configured (keys {@code out:...}),
-     * else in this node's fixed windows.
-     */
-    org.postern.policy.OutboundCounters outbound(Clock clock) {
-        if (shared.isEmpty()) return new org.postern.policy.LocalOutboundCounters(clock);
-        return (key, limit, window) -> counters.tryTake("out:" + key, limit, window);
-    }
-
-    /** Counters shared by every node, when Redis is configured (AUTH failure lockouts count there). */
-    Optional<Counters> sharedCounters() {
-        return shared.map(Counters.class::cast);
-    }
-
     static String withoutPassword(String url) {
         return url.replaceAll("//[^@/]*@", "//***@");
     }
