@@ -170,9 +170,7 @@ public final class Gateway implements AutoCloseable {
     private static Submission submission(OperatorConfig config, NodeServices services,
                                          org.postern.policy.ClientCounters counters, org.postern.counters.Counters budgets,
                                          TenantDirectory tenants, FileSpool spool, References references, Clock clock) {
-        var spam = config.outbound().flatMap(OperatorConfig.Outbound::spam).filter("reject"::equals).isPresent()
-                ? org.postern.policy.WhatToDoWithOutboundMessage.SpamAction.REJECT
-                : org.postern.policy.WhatToDoWithOutboundMessage.SpamAction.HIGH_RISK_POOL;
+        var spam = NodeServices.outboundSpam(config);
         var restrictions = services.restrictions();
         // The node's budgets: shared by every node when redis: is configured, so a user's limit holds across nodes.
         org.postern.policy.OutboundCounters outboundCounters = (key, limit, window) -> budgets.tryTake("outbound:" + key, limit, window);

@@ -239,7 +239,8 @@ final class InboundSession implements SessionHandler {
 
     /** A recipient of an authenticated user's message: anywhere, within the tenant's outbound limits. */
     private Reply outboundRcpt(RcptTo rcpt, String domain) {
-        Evidence judged = evidence.judging(new Evidence.RecipientCandidate(rcpt.address(), domain, Optional.empty()));
+        Optional<Tenant> owner = domain.isEmpty() ? Optional.empty() : ctx.tenants().forDomain(domain);
+        Evidence judged = evidence.judging(new Evidence.RecipientCandidate(rcpt.address(), domain, owner));
         Verdict v;
         if (domain.isEmpty() || domain.startsWith("[")) {
             // No MX to look up: an address literal or a bare local part is not routed to the internet.
@@ -523,8 +524,8 @@ final class InboundSession implements SessionHandler {
             String headers = AddedHeaders.received(evidence, ctx.hostname(), t.ref, t.recipients, t.mailFrom.smtpUtf8(), extended,
                     ctx.clock().instant().atZone(ZoneOffset.UTC));
             try {
-                ctx.spool().commit(pending, Envelope.outbound(t.ref, t.tenant.id(), t.mailFrom.address(), t.recipients,
-                        ctx.clock().instant(), headers, evidence.authUser().orElse(""), highRisk, t.mailFrom.requireTls()));
+                OutboundSpooling.queue(ctx.spool(), pending, t.tenant, t.ref, t.mailFrom.address(), t.recipients, ctx.clock().instant(),
+                        headers, evidence.authUser().orElse(""), highRisk, t.mailFrom.requireTls());
             } catch (IOException | RuntimeException e) {
                 try {
                     ctx.trace().record(traced.withStatus(TraceStatus.Rejected));

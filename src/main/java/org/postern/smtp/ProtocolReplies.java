@@ -68,9 +68,6 @@ final class ProtocolReplies {
     /** RFC 8689 §4.1 and §5: REQUIRETLS asked for on a connection without TLS. */
     static Reply requireTlsNeedsTls() { return Reply.of(530, "5.7.10", "REQUIRETLS needs a TLS session"); }
 
-    /** REQUIRETLS where it is not offered (the MX listener: inbound delivery does not promise it). */
-    static Reply requireTlsNotOffered() { return Reply.of(555, "5.5.4", "Unsupported parameter REQUIRETLS"); }
-
     // --- AUTH (RFC 4954 §4 and §6) -------------------------------------------------------------------------------
 
     /** RFC 4954 §6 / RFC 3207 §4: a plaintext password mechanism before TLS. */
@@ -78,6 +75,12 @@ final class ProtocolReplies {
 
     /** RFC 4954 §4: AUTH is not permitted once the session is authenticated. */
     static Reply alreadyAuthenticated() { return Reply.of(503, "5.5.1", "Error: already authenticated"); }
+
+    /**
+     * RFC 4954 §5: MAIL's AUTH= names who submitted the message originally; Postern ignores it (the session's own
+     * AUTH is what counts). Where AUTH is not offered it is an unsupported parameter.
+     */
+    static Reply unsupportedParameter(String keyword) { return Reply.of(555, "5.5.4", "Unsupported parameter " + keyword); }
 
     static Reply unknownAuthMechanism() { return Reply.of(504, "5.5.4", "Unrecognized authentication type; use PLAIN or LOGIN"); }
 

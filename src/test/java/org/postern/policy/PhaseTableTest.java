@@ -58,7 +58,7 @@ class PhaseTableTest {
         assertThat(outbound.stages(Phase.MAIL)).extracting(Stage::name)
                 .containsExactly("IsMessageRateExceeded", "IsSubmitterRestricted", "DoesSenderOwnAddress");
         assertThat(outbound.stages(Phase.RCPT)).extracting(Stage::name)
-                .containsExactly("IsRecipientRateExceeded", "IsRecipientLimitReached", "IsOutboundLimitReached");
+                .containsExactly("IsRecipientRateExceeded", "IsRecipientLimitReached", "IsColleagueKnown", "IsOutboundLimitReached");
         assertThat(outbound.stages(Phase.DATA)).extracting(Stage::name).containsExactly("DoesHeaderFromBelongToSender",
                 "IsMalwareDetected", "WhatDoTransportRulesSay", "WhatIsTheSpamConfidence", "WhatToDoWithOutboundMessage");
     }

@@ -88,6 +88,20 @@ class SmtpAuthTest {
     }
 
     @Test
+    void mailsAuthParameterIsTakenWhereAuthIsOfferedAndRefused555Elsewhere() {
+        try (TestServer server = TestServer.startWithTls(tls, h -> h.offersAuth = true); RawSmtpClient c = secured(server)) {
+            assertThat(c.command("AUTH PLAIN " + b64("\0alice\0secret")).code()).isEqualTo(235);
+            // RFC 4954 §5: a relaying client (Postfix with SASL) sends AUTH=<> on MAIL.
+            assertThat(c.command("MAIL FROM:<alice@example.org> AUTH=<>").code()).isEqualTo(250);
+        }
+        try (TestServer server = TestServer.startWithTls(tls); RawSmtpClient c = server.connectAndEhlo()) {
+            var refused = c.command("MAIL FROM:<a@example.org> AUTH=<>");
+            assertThat(refused.code()).isEqualTo(555);
+            assertThat(refused.text()).startsWith("5.5.4 Unsupported parameter AUTH");
+        }
+    }
+
+    @Test
     void aListenerThatOffersNoAuthAnswers502EvenUnderTls() {
         try (TestServer server = TestServer.startWithTls(tls); RawSmtpClient c = server.connectAndEhlo()) {
             assertThat(c.command("STARTTLS").code()).isEqualTo(220);
