@@ -66,13 +66,13 @@ final class EnvelopeCommands {
             session.refuse("MAIL", ProtocolReplies.nestedMail());
         } else if (command.nonAscii() && !mailFrom.smtpUtf8()) {
             session.refuse("MAIL", ProtocolReplies.nonAsciiSender());
-        } else if (mailFrom.parameters().containsKey("AUTH") && !session.handler().offersAuth()) {
-            // RFC 5321 §4.1.1.11: a parameter of an extension this listener does not offer.
-            session.refuse("MAIL", ProtocolReplies.unsupportedParameter("AUTH"));
         } else if (mailFrom.requireTls() && !session.connection().tlsActive()) {
             session.refuse("MAIL", ProtocolReplies.requireTlsNeedsTls());
         } else if (mailFrom.requireTls() && !offerRequireTls()) {
-            session.refuse("MAIL", ProtocolReplies.requireTlsNotOffered());
+            session.refuse("MAIL", ProtocolReplies.unsupportedParameter("REQUIRETLS"));   // the MX listener: inbound delivery does not promise it
+        } else if (mailFrom.parameters().containsKey("AUTH") && !session.handler().offersAuth()) {
+            // RFC 5321 §4.1.1.11: a parameter of an extension this listener does not offer.
+            session.refuse("MAIL", ProtocolReplies.unsupportedParameter("AUTH"));
         } else if (mailFrom.declaredSize().orElse(0) > settings.maxMessageSize()) {
             // RFC 1870 §6.1: refuse at MAIL what is announced too large, before any content is sent.
             session.refuse("MAIL", ProtocolReplies.declaredSizeTooLarge());

@@ -68,9 +68,6 @@ final class ProtocolReplies {
     /** RFC 8689 §4.1 and §5: REQUIRETLS asked for on a connection without TLS. */
     static Reply requireTlsNeedsTls() { return Reply.of(530, "5.7.10", "REQUIRETLS needs a TLS session"); }
 
-    /** REQUIRETLS where it is not offered (the MX listener: inbound delivery does not promise it). */
-    static Reply requireTlsNotOffered() { return Reply.of(555, "5.5.4", "Unsupported parameter REQUIRETLS"); }
-
     // --- AUTH (RFC 4954 §4 and §6) -------------------------------------------------------------------------------
 
     /** RFC 4954 §6 / RFC 3207 §4: a plaintext password mechanism before TLS. */
