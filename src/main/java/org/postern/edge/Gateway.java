@@ -101,7 +101,7 @@ public final class Gateway implements AutoCloseable {
             TenantTrusts trusts = new TenantTrusts();
             PolicyPipeline pipeline = StandardPipeline.build(NodeServices.pipelineSettings(config), counters, trusts, clock);
             var dns = metrics.timed(new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout())));
-            var quarantine = new FileQuarantine(Path.of(config.node().dataDir()));
+            var quarantine = services.quarantine(config, config.node().nodeName(), clock);
             var authenticator = new SenderAuthenticator(dns, clock);
             EdgeContext ctx = new EdgeContext(hostname, config.node().nodeName(), pipeline, tenants, spool, metrics.metered(trace), counters, dns,
                     clock, new References(clock), new ReplyCatalogue(hostname), authenticator, quarantine,

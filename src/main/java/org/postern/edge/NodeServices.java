@@ -82,6 +82,16 @@ public final class NodeServices implements AutoCloseable {
 
     public org.postern.account.ApiTokens tokens() { return new org.postern.account.ApiTokens(database.dataSource(), Clock.systemUTC()); }
 
+    /**
+     * Where held messages live: in the store when it is PostgreSQL (shared by every node of a fleet, so any node
+     * lists and releases any message; {@code node} is the node that spools releases, empty for a tool), on the node's disk beside its spool when it is the embedded H2 (one node).
+     */
+    public org.postern.quarantine.Quarantine quarantine(OperatorConfig config, String node, Clock clock) {
+        return database.kind() == Database.Kind.POSTGRESQL
+                ? new org.postern.quarantine.JdbcQuarantine(database.dataSource(), node, clock)
+                : new org.postern.quarantine.FileQuarantine(Path.of(config.node().dataDir()));
+    }
+
     /** The store's pool, for repositories of other packages (the admin audit log). */
     public javax.sql.DataSource dataSource() { return database.dataSource(); }
 
