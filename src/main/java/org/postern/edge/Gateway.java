@@ -85,6 +85,7 @@ public final class Gateway implements AutoCloseable {
         try {
             TraceStore trace = services.trace();
             TenantDirectory tenants = new TenantDirectory(services.catalog(), clock, Duration.ofSeconds(1));
+            services.watchConfiguration(tenants::refresh); // issue 10: other nodes' changes within a second
             var d = config.delivery();
             DeliverySettings delivery = DeliverySettings.defaults(hostname)
                     .withRetry(new RetryPolicy(Units.duration(d.retryInitial()), Units.duration(d.retryMax()), Units.duration(d.maxAge())))

@@ -41,6 +41,7 @@ public final class NodeServices implements AutoCloseable {
     private final Database database;
     private final TenantCatalog catalog;
     private final TraceStore trace;
+    private org.postern.store.ConfigChangeListener configListener;
 
     private NodeServices(Database database) {
         this.database = database;
@@ -92,6 +93,16 @@ public final class NodeServices implements AutoCloseable {
                 : new org.postern.quarantine.FileQuarantine(Path.of(config.node().dataDir()));
     }
 
+    /**
+     * Runs {@code onChange} as soon as any node or tool changes the configuration (PostgreSQL LISTEN/NOTIFY); on
+     * H2 nothing is started and the tenant directory's polling of the configuration version is what notices.
+     */
+    public void watchConfiguration(Runnable onChange) {
+        if (database.kind() == Database.Kind.POSTGRESQL && configListener == null) {
+            configListener = org.postern.store.ConfigChangeListener.start(database, onChange);
+        }
+    }
+
     /** The store's pool, for repositories of other packages (the admin audit log). */
     public javax.sql.DataSource dataSource() { return database.dataSource(); }
 
@@ -129,6 +140,7 @@ public final class NodeServices implements AutoCloseable {
 
     @Override
     public void close() {
+        if (configListener != null) configListener.close();
         database.close();
     }
 }

@@ -111,6 +111,18 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * A connection of its own, outside the pool, with the pool's URL, credentials and driver settings: for a
+     * session-bound use such as LISTEN, which a pooled connection would lose when handed to someone else.
+     */
+    Connection unpooledConnection() throws SQLException {
+        Properties props = new Properties();
+        pool.getDataSourceProperties().forEach((k, v) -> props.setProperty(k.toString(), v.toString()));
+        if (pool.getUsername() != null) props.setProperty("user", pool.getUsername());
+        if (pool.getPassword() != null) props.setProperty("password", pool.getPassword());
+        return DriverManager.getConnection(url.jdbcUrl(), props);
+    }
+
     public Kind kind() {
         return url.kind();
     }
