@@ -97,7 +97,7 @@ public final class Database implements AutoCloseable {
         }
         HikariDataSource pool = connect(url, settings);
         try {
-            migrate(pool);
+            migrate(pool, url.kind());
         } catch (FlywayException e) {
             pool.close();
             throw new StoreUnavailableException("migrating the store schema at " + url.redacted() + " failed: "
@@ -213,10 +213,15 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static void migrate(DataSource dataSource) {
+    /**
+     * The shared migrations, then the vendor's own (trace partitioning exists on PostgreSQL only; H2 gets the
+     * column it needs): a version number is used by at most one of {@code db/h2} and {@code db/postgresql} and
+     * never by {@code db/migration}.
+     */
+    private static void migrate(DataSource dataSource, Kind kind) {
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations(MIGRATIONS)
+                .locations(MIGRATIONS, kind == Kind.POSTGRESQL ? "classpath:db/postgresql" : "classpath:db/h2")
                 .failOnMissingLocations(true)
                 .cleanDisabled(true)
                 .load()
