@@ -86,6 +86,7 @@ public final class Gateway implements AutoCloseable {
             TraceStore trace = services.trace();
             TenantDirectory tenants = new TenantDirectory(services.catalog(), clock, Duration.ofSeconds(1));
             services.watchConfiguration(tenants::refresh); // issue 10: other nodes' changes within a second
+            services.keepTraceRetention(config, clock);
             var d = config.delivery();
             DeliverySettings delivery = DeliverySettings.defaults(hostname)
                     .withRetry(new RetryPolicy(Units.duration(d.retryInitial()), Units.duration(d.retryMax()), Units.duration(d.maxAge())))

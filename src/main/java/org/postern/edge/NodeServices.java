@@ -42,6 +42,7 @@ public final class NodeServices implements AutoCloseable {
     private final TenantCatalog catalog;
     private final TraceStore trace;
     private org.postern.store.ConfigChangeListener configListener;
+    private org.postern.store.TraceRetention traceRetention;
 
     private NodeServices(Database database) {
         this.database = database;
@@ -103,6 +104,13 @@ public final class NodeServices implements AutoCloseable {
         }
     }
 
+    /** Keeps the trace within {@code trace.retention} (hourly; partitions on PostgreSQL), closed with the services. */
+    public void keepTraceRetention(OperatorConfig config, Clock clock) {
+        if (traceRetention == null) {
+            traceRetention = new org.postern.store.TraceRetention(database, config.traceRetention(), clock).start(Duration.ofHours(1));
+        }
+    }
+
     /** The store's pool, for repositories of other packages (the admin audit log). */
     public javax.sql.DataSource dataSource() { return database.dataSource(); }
 
@@ -141,6 +149,7 @@ public final class NodeServices implements AutoCloseable {
     @Override
     public void close() {
         if (configListener != null) configListener.close();
+        if (traceRetention != null) traceRetention.close();
         database.close();
     }
 }
