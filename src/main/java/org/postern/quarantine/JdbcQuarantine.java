@@ -30,9 +30,9 @@ import java.util.function.Supplier;
  * Quarantine in the shared store ({@code quarantine} and {@code quarantine_chunk}, migration V10): any node lists,
  * previews and releases any held message.
  *
- * <p>{@link #hold} costs two round trips: the body's chunks as one JDBC batch (auto-commit), then the message's
- * row, whose commit is the moment the message is held (PostgreSQL's commit is durable before it returns, so the
- * client hears 250 only after it). A release names the releasing node: that node's {@link QuarantineKeeper} claims
+ * <p>{@link #hold} on PostgreSQL is one JDBC batch (one round trip for a message up to 4 MiB): a statement per
+ * chunk, the message's row riding on the last one; its commit is the moment the message is held (PostgreSQL's
+ * commit is durable before it returns, so the client hears 250 only after it). On H2 it is one transaction. A release names the releasing node: that node's {@link QuarantineKeeper} claims
  * the message and spools it; a release from the CLI (no node), or one whose node has not claimed it within
  * {@link #ORPHANED_AFTER}, is claimed by whichever node asks first. The claim is a conditional update, so two nodes
  * never both spool a message.
@@ -62,54 +62,106 @@ public final class JdbcQuarantine implements Quarantine {
         this.clock = clock;
     }
 
+    /**
+     * PostgreSQL: one statement per chunk, all chunks of a message in one JDBC batch, the message's row riding on
+     * the last chunk's statement (its {@code WHERE ?} is true only there). The batch is one round trip and one
+     * implicit transaction, so the row exists exactly when every chunk does.
+     */
+    private static final String HOLD_PG = "WITH q AS (INSERT INTO quarantine (id, tenant_id, held_at, mail_from, recipients,"
+            + " subject, size_bytes, reason, delivery_target, chunks) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ?)"
+            + " INSERT INTO quarantine_chunk (id, seq, data, written_at) VALUES (?, ?, ?, ?)";
+    private static final String CHUNK_INSERT = "INSERT INTO quarantine_chunk (id, seq, data, written_at) VALUES (?, ?, ?, ?)";
+    private static final String ROW_INSERT = "INSERT INTO quarantine (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)";
+
+    /** Whether the store is PostgreSQL; null until the first hold asks. */
+    private volatile Boolean postgres;
+
     @Override
     public void hold(QuarantinedMessage m, String headers, Path content) throws IOException {
         byte[] head = headers.getBytes(StandardCharsets.UTF_8);
+        long total = head.length + Files.size(content);
+        int chunks = (int) Math.max(1, (total + CHUNK - 1) / CHUNK);
         Instant now = clock.instant();
-        int[] chunks = {0};
         try (InputStream in = new SequenceInputStream(new java.io.ByteArrayInputStream(head), Files.newInputStream(content))) {
-            store(() -> Jdbc.query(dataSource, "storing the body of quarantined message " + m.id(), c -> {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO quarantine_chunk (id, seq, data, written_at) VALUES (?, ?, ?, ?)")) {
-                    int batched = 0;
-                    byte[] chunk;
-                    while ((chunk = in.readNBytes(CHUNK)).length > 0 || chunks[0] == 0) {
-                        ps.setString(1, m.id());
-                        ps.setInt(2, chunks[0]++);
-                        ps.setBytes(3, chunk);
-                        ps.setObject(4, Jdbc.timestamp(now));
-                        ps.addBatch();
-                        if (++batched == CHUNKS_PER_BATCH) {
-                            ps.executeBatch();
-                            batched = 0;
+            store(() -> {
+                if (isPostgres()) {
+                    return Jdbc.query(dataSource, "holding quarantined message " + m.id(), c -> {
+                        try (PreparedStatement ps = c.prepareStatement(HOLD_PG)) {
+                            writeChunks(ps, in, m, chunks, now, 12, seq -> {
+                                bindRow(ps, 1, m, chunks);
+                                ps.setBoolean(11, seq == chunks - 1);
+                            });
                         }
-                        if (chunk.length < CHUNK) break;
-                    }
-                    if (batched > 0) ps.executeBatch();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                        return null;
+                    });
                 }
-                return null;
-            }));
+                return Jdbc.inTransaction(dataSource, "holding quarantined message " + m.id(), c -> {
+                    try (PreparedStatement ps = c.prepareStatement(CHUNK_INSERT)) {
+                        writeChunks(ps, in, m, chunks, now, 1, seq -> { });
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(ROW_INSERT)) {
+                        bindRow(ps, 1, m, chunks);
+                        ps.executeUpdate();
+                    }
+                    return null;
+                });
+            });
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        store(() -> Jdbc.query(dataSource, "holding quarantined message " + m.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO quarantine (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)")) {
-                ps.setString(1, m.id());
-                ps.setString(2, m.tenant());
-                ps.setObject(3, Jdbc.timestamp(m.heldAt()));
-                ps.setString(4, text(m.mailFrom(), 1024));
-                ps.setString(5, json(m.recipients()));
-                ps.setString(6, text(m.subject(), 4096));
-                ps.setLong(7, m.size());
-                ps.setString(8, text(m.reason(), 4096));
-                ps.setString(9, text(m.deliveryTarget(), 1024));
-                ps.setInt(10, chunks[0]);
-                return ps.executeUpdate();
+    }
+
+    private interface ChunkBinder {
+        void bind(int seq) throws SQLException;
+    }
+
+    /** Adds one batch entry per chunk (chunk parameters from {@code first}), sent every {@link #CHUNKS_PER_BATCH}. */
+    private static void writeChunks(PreparedStatement ps, InputStream in, QuarantinedMessage m, int chunks, Instant now,
+                                    int first, ChunkBinder more) throws SQLException {
+        int batched = 0;
+        for (int seq = 0; seq < chunks; seq++) {
+            byte[] chunk;
+            try {
+                chunk = in.readNBytes(CHUNK);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        }));
+            more.bind(seq);
+            ps.setString(first, m.id());
+            ps.setInt(first + 1, seq);
+            ps.setBytes(first + 2, chunk);
+            ps.setObject(first + 3, Jdbc.timestamp(now));
+            ps.addBatch();
+            if (++batched == CHUNKS_PER_BATCH) {
+                ps.executeBatch();
+                batched = 0;
+            }
+        }
+        if (batched > 0) ps.executeBatch();
+    }
+
+    private static void bindRow(PreparedStatement ps, int first, QuarantinedMessage m, int chunks) throws SQLException {
+        int i = first;
+        ps.setString(i++, m.id());
+        ps.setString(i++, m.tenant());
+        ps.setObject(i++, Jdbc.timestamp(m.heldAt()));
+        ps.setString(i++, text(m.mailFrom(), 1024));
+        ps.setString(i++, json(m.recipients()));
+        ps.setString(i++, text(m.subject(), 4096));
+        ps.setLong(i++, m.size());
+        ps.setString(i++, text(m.reason(), 4096));
+        ps.setString(i++, text(m.deliveryTarget(), 1024));
+        ps.setInt(i, chunks);
+    }
+
+    private boolean isPostgres() {
+        Boolean known = postgres;
+        if (known == null) {
+            known = Jdbc.query(dataSource, "asking the store's kind",
+                    c -> c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres"));
+            postgres = known;
+        }
+        return known;
     }
 
     @Override
