@@ -108,6 +108,8 @@ class MultiNodeTest {
 
         // ---- quarantined on A, listed and released through B, delivered by B
         String held = send(portA, "alice@acme.test", executableMessage("m-held"));
+        Cli listed = cli("quarantine", "list", "--config", configB.toString(), "--tenant", "acme", "--json");
+        assertThat(listed.out()).as("the CLI lists from the store: %s", listed.err()).contains("\"id\":\"" + held + "\"");
         String token = lastLine(cli("token", "create", "--config", configB.toString(), "--role", "operator").out());
         int adminB = adminPort(b);
         JsonNode list = api("GET", adminB, "/api/v1/tenants/acme/quarantine", token);
