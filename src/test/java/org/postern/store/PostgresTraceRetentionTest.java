@@ -2,6 +2,7 @@ package org.postern.store;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -31,6 +32,18 @@ class PostgresTraceRetentionTest extends TraceRetentionContract {
         assertThat(dropped).allSatisfy(name -> assertThat(name.substring(name.length() - 8)).isLessThan(
                 day(NOW.minus(java.time.Duration.ofDays(90))).format(DateTimeFormatter.BASIC_ISO_DATE)));
         assertThat(count("SELECT COUNT(*) FROM pg_class WHERE relname = 'trace_p" + suffix + "'")).isZero();
+    }
+
+    @Test
+    void aRecordWithoutItsDaysPartitionLandsInDefaultAndRetentionStillRuns() {
+        Instant far = NOW.plus(java.time.Duration.ofDays(400)); // no partition that far ahead
+        JdbcTraceStore trace = new JdbcTraceStore(db.database().dataSource());
+        trace.record(record("FAR", far));
+        assertThat(count("SELECT COUNT(*) FROM trace_default WHERE ref = 'FAR'")).isEqualTo(1);
+        // Its day's partition can no longer be created (the row is in DEFAULT); the pass goes on regardless.
+        var dropped = new TraceRetention(db.database(), java.time.Duration.ofDays(1), new org.postern.testsupport.TestClock(far)).runOnce();
+        assertThat(count("SELECT COUNT(*) FROM trace WHERE ref = 'FAR'")).isEqualTo(1);
+        assertThat(dropped).isNotNull();
     }
 
     @Test
