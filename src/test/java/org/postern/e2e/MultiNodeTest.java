@@ -114,6 +114,8 @@ class MultiNodeTest {
         int adminB = adminPort(b);
         JsonNode list = api("GET", adminB, "/api/v1/tenants/acme/quarantine", token);
         assertThat(list.toString()).contains(held);
+        JsonNode preview = api("GET", adminB, "/api/v1/tenants/acme/quarantine/" + held, token);
+        assertThat(preview.toString()).as("preview read from the store's chunks").contains("see attached");
         JsonNode released = api("POST", adminB, "/api/v1/tenants/acme/quarantine/" + held + "/release", token);
         assertThat(released.path("released").asText()).isEqualTo(held);
         var delivered = sink.awaitMessages(1, Duration.ofSeconds(20));
