@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.postern.Postern;
 import org.postern.testsupport.Downstreams;
+import org.postern.testsupport.PrivateRedis;
 import org.postern.testsupport.TestDns;
 import org.postern.testsupport.TestSmtpClient;
 
@@ -39,16 +40,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Two gateway processes on one PostgreSQL database (a fresh {@code postern_multinode_<random>}, dropped after):
- * a tenant applied through node A is served by node B within 2 s; a message quarantined on A is listed and
- * released through B's REST API and B delivers it to smtp-sink, the trace naming who released it; A is killed
- * (SIGKILL) and B keeps serving.
+ * Two gateway processes on one PostgreSQL database (a fresh {@code postern_multinode_<random>}, dropped after) and
+ * the machine's Redis (a key prefix of their own, deleted after): a tenant applied through node A is served by node B
+ * within 2 s; a client's message budget spent half on A and half on B turns it away at both; a message quarantined on
+ * A is listed and released through B's REST API and B delivers it to smtp-sink, the trace naming who released it; A is
+ * killed (SIGKILL) and B keeps serving.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class MultiNodeTest {
 
     private static final String PG_HOST = env("POSTERN_TEST_PG_HOST", "127.0.0.1:5432");
     private static final String PG_USER = env("POSTERN_TEST_PG_USER", "postgres");
+    /** Each node's budget per client address; the same for both, counted once in Redis. */
+    private static final int MESSAGES_PER_MINUTE = 60;
     private static final Pattern REF = Pattern.compile("\\[ref=([0-9A-Za-z]+)]");
     private static final Pattern ADMIN = Pattern.compile("admin listener on http://127\\.0\\.0\\.1:(\\d+)/");
 
@@ -56,11 +60,14 @@ class MultiNodeTest {
     private final List<GatewayProcess> nodes = new ArrayList<>();
     private Downstreams.SmtpSink sink;
     private String database;
+    private String redis;
+    private String redisPrefix;
 
     @AfterEach
     void stopEverything() throws SQLException {
         nodes.forEach(GatewayProcess::close);
         if (sink != null) sink.close();
+        if (redis != null) PrivateRedis.deleteKeys(redis, redisPrefix);
         if (database != null) {
             try (Connection c = maintenance(); Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
@@ -71,6 +78,8 @@ class MultiNodeTest {
     @Test
     void twoNodesShareTenantsAndQuarantineAndOneSurvivesTheOthersDeath() throws Exception {
         requirePostgres();
+        redis = PrivateRedis.requireShared();
+        redisPrefix = PrivateRedis.randomPrefix();
         database = "postern_multinode_" + HexFormat.of().formatHex(randomBytes());
         String url = "jdbc:postgresql://" + PG_HOST + "/" + database + "?user=" + PG_USER;
         sink = Downstreams.smtpSink(dir.resolve("sink"));
@@ -99,12 +108,24 @@ class MultiNodeTest {
         int code;
         do {
             code = rcpt(portB, "alice@acme.test");
+            if (code != 250) Thread.sleep(100); // each probe spends one of 127.0.0.1's messages per minute
         } while (code != 250 && System.nanoTime() - appliedAt < Duration.ofSeconds(5).toNanos());
         double propagation = (System.nanoTime() - appliedAt) / 1e9;
         System.out.printf("MultiNodeTest: apply command %.3f s; tenant served by B %.3f s after the apply returned%n",
                 (appliedAt - applyStarted) / 1e9, propagation);
         assertThat(code).as("B serves the tenant").isEqualTo(250);
         assertThat(propagation).as("seconds from apply to B serving").isLessThan(2.0);
+
+        // ---- one client's message budget (limits.messages-per-ip-per-minute, in Redis) is shared by both nodes
+        spendMessages("127.0.0.7", portA, MESSAGES_PER_MINUTE / 2);
+        spendMessages("127.0.0.7", portB, MESSAGES_PER_MINUTE - MESSAGES_PER_MINUTE / 2);
+        for (int port : new int[] {portB, portA}) {
+            try (TestSmtpClient c = TestSmtpClient.connectFrom("127.0.0.7", port)) {
+                TestSmtpClient.Reply refused = c.greeting();
+                assertThat(refused.code()).as("budget spent on both nodes: %s", refused).isEqualTo(421);
+                assertThat(refused.text()).contains("4.7.0");
+            }
+        }
 
         // ---- quarantined on A, listed and released through B, delivered by B
         String held = send(portA, "alice@acme.test", executableMessage("m-held"));
@@ -158,10 +179,25 @@ class MultiNodeTest {
                   smtp: { address: 127.0.0.1, port: %3$d }
                   admin: { address: 127.0.0.1, port: 0 }
                 store: { url: "%4$s" }
+                redis: { url: "%6$s", prefix: "%7$s" }
+                limits: { messages-per-ip-per-minute: %8$d }
                 dns: { servers: ["%5$s"] }
                 delivery: { retry-initial: 1s, retry-max: 2s, connect-timeout: 5s }
-                """.formatted(node, data, port, url, TestDns.sharedAddress()));
+                """.formatted(node, data, port, url, TestDns.sharedAddress(), redis, redisPrefix, MESSAGES_PER_MINUTE));
         return file;
+    }
+
+    /** Starts {@code n} transactions (MAIL, RSET) from {@code clientIp}: each uses one message of its budget. */
+    private static void spendMessages(String clientIp, int port, int n) {
+        try (TestSmtpClient c = TestSmtpClient.connectFrom(clientIp, port)) {
+            c.greeting().assertCode(220);
+            c.ehlo("client.multinode.test").assertCode(250);
+            for (int i = 0; i < n; i++) {
+                c.mailFrom("sender@example.org").assertCode(250);
+                c.rset().assertCode(250);
+            }
+            c.quit();
+        }
     }
 
     /** The RCPT reply code of a fresh session (250: the node serves the recipient's tenant). */
