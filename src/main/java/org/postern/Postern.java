@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
         description = "Multi-tenant email protection gateway",
         subcommands = {ServeCommand.class, DemoCommand.class, ApplyCommand.class, TraceCommand.class, ExplainCommand.class,
                 QuarantineCommand.class, TrainCommand.class, ClassifyCommand.class, ReportCommand.class,
-                org.postern.cli.TokenCommand.class, org.postern.cli.UserCommand.class})
+                org.postern.cli.TokenCommand.class, org.postern.cli.UserCommand.class, org.postern.cli.DkimCommand.class})
 public final class Postern implements Runnable {
 
     @CommandLine.Spec

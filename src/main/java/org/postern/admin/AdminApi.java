@@ -73,6 +73,8 @@ final class AdminApi {
         r.add(Route.delete(T + "/quarantine/{qid}", TENANT_MEMBER, "Delete a held message", this::deleteHeld));
         r.add(Route.post(T + "/quarantine/{qid}/feedback", TENANT_MEMBER, "Report the held message: {\"junk\": true|false}", this::feedback));
         r.add(Route.post(T + "/explain", TENANT_ADMIN, "What the gateway would decide: {ip, helo?, from, to[], tlsCertName?, message?}", this::explain));
+        r.add(Route.get(T + "/restricted-users", TENANT_ADMIN, "Submission users restricted after an outbound limit", this::restricted));
+        r.add(Route.post(T + "/users/{email}/unrestrict", TENANT_ADMIN, "Lift a user's sending restriction (outbound limit reached)", this::unrestrict));
         r.add(Route.get(T + "/audit", TENANT_ADMIN, "Configuration changes, newest first (limit, offset)", this::audit));
         return r;
     }
@@ -197,6 +199,22 @@ final class AdminApi {
         try (InputStream in = s.quarantine().open(m.tenant(), m.id())) {
             ctx.result(in.readAllBytes());
         }
+    }
+
+    private void restricted(Context ctx, Optional<Principal> who) {
+        ArrayNode out = TenantEdits.JSON.createArrayNode();
+        for (var r : s.restrictions().list(id(ctx))) {
+            out.addObject().put("email", r.email()).put("since", r.since().toString()).put("reason", r.reason());
+        }
+        json(ctx, out);
+    }
+
+    /** Only the tenant's own users: another tenant's address answers 404 like any unknown one. */
+    private void unrestrict(Context ctx, Optional<Principal> who) {
+        String email = ctx.pathParam("email");
+        if (!s.restrictions().lift(id(ctx), email)) throw new TenantEdits.NotFound("no restricted user " + email + " in tenant " + id(ctx));
+        s.audit().record(id(ctx), actor(who), "unrestrict " + email, "restricted", "unrestricted");
+        json(ctx, TenantEdits.JSON.createObjectNode().put("email", email).put("unrestricted", true));
     }
 
     private void release(Context ctx, Optional<Principal> who) throws IOException {

@@ -18,10 +18,12 @@ import java.util.function.Supplier;
  * @param queueDepth messages in the node's spool
  * @param ready      whether the node accepts mail (store reachable, listener up)
  * @param feedback   teaches the classifier a reported message
+ * @param restrictions submission users restricted after an outbound limit (lifted by an admin)
  */
 public record AdminServices(TenantCatalog catalog, TraceStore trace, QuarantineAccess quarantine, AuditLog audit,
                             AccountStore accounts, ApiTokens tokens, Supplier<Explainer> explainer, Feedback feedback,
-                            Clock clock, IntSupplier queueDepth, BooleanSupplier ready, PrometheusMeterRegistry metrics) {
+                            Clock clock, IntSupplier queueDepth, BooleanSupplier ready, PrometheusMeterRegistry metrics,
+                            org.postern.account.SendingRestrictions restrictions) {
 
     /** Feedback to the content classifier: report junk / not junk. */
     @FunctionalInterface

@@ -161,6 +161,8 @@ final class Console {
         fact(b, "SCL", r.scl().isPresent() ? Integer.toString(r.scl().getAsInt()) : "-");
         fact(b, "Decided at", r.phase());
         fact(b, "Server replied", r.smtpReply());
+        fact(b, "Received by", r.node());
+        fact(b, "Delivered by", org.postern.trace.TraceJson.deliveredBy(deliveries).orElse("-"));
         b.append("</dl><h2>Why: the decision chain</h2><ol class=\"timeline\">");
         for (DecisionEntry d : r.decisions()) {
             int slash = d.stage().indexOf('/');

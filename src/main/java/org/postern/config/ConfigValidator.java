@@ -12,10 +12,17 @@ final class ConfigValidator {
         require(c.node() != null && c.node().hostname() != null && !c.node().hostname().isBlank(), "node.hostname is required");
         require(c.listeners() != null && c.listeners().smtp() != null, "listeners.smtp is required");
         port("listeners.smtp.port", c.listeners().smtp().port());
+        proxy("listeners.smtp", c.listeners().smtp());
+        c.listeners().admin().ifPresent(l -> require(!l.takesProxyProtocol() && l.trustedProxies().isEmpty(),
+                "listeners.admin: proxy-protocol is for SMTP listeners only"));
         c.listeners().submission().ifPresent(l -> port("listeners.submission.port", l.port()));
         c.listeners().admin().ifPresent(l -> port("listeners.admin.port", l.port()));
+        c.listeners().submissions().ifPresent(l -> port("listeners.submissions.port", l.port()));
+        c.outbound().flatMap(OperatorConfig.Outbound::spam).ifPresent(v -> require(v.equals("high-risk-pool") || v.equals("reject"),
+                "outbound.spam must be high-risk-pool or reject, not '" + v + "'"));
         require(c.store() != null && c.store().url() != null && c.store().url().startsWith("jdbc:"),
                 "store.url must be a JDBC URL (jdbc:h2:file:... or jdbc:postgresql://...)");
+        c.redis().ifPresent(ConfigValidator::redis);
         Units.bytes(c.limits().maxMessageSize());
         require(c.limits().maxRecipients() > 0, "limits.max-recipients must be positive");
         require(c.limits().connectionsPerIp() > 0, "limits.connections-per-ip must be positive");
@@ -67,6 +74,25 @@ final class ConfigValidator {
         require(a.maxRatio() > 1, "malware.archives.max-ratio must be above 1");
         long memory = Units.bytes(a.maxDecoderMemory());
         require(memory >= 1024 * 1024 && memory <= Integer.MAX_VALUE, "malware.archives.max-decoder-memory must be between 1MB and 2GB");
+    }
+
+    private static void proxy(String key, OperatorConfig.Listener l) {
+        for (String cidr : l.trustedProxies()) {
+            try {
+                Cidr.parse(cidr);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key + ".trusted-proxies: " + e.getMessage());
+            }
+        }
+        require(!l.takesProxyProtocol() || !l.trustedProxies().isEmpty(),
+                key + ".proxy-protocol needs trusted-proxies: the load balancers' addresses (anyone else could claim any client address)");
+        require(Units.duration(l.proxyHeaderTimeout()).toMillis() > 0, key + ".proxy-timeout must be positive");
+    }
+
+    private static void redis(OperatorConfig.Redis r) {
+        require(r.url() != null && r.url().matches("rediss?://[^/\\s]+(/\\d+)?/?"),
+                "redis.url must be redis://[user:password@]host:port[/db] (or rediss://), not '" + r.url() + "'");
+        require(Units.duration(r.timeout()).toMillis() > 0, "redis.timeout must be positive");
     }
 
     private static void dnsLists(OperatorConfig c) {

@@ -29,18 +29,77 @@ public record OperatorConfig(
         JsonNode tenants,
         @JsonProperty("dnsbl-threshold") int dnsblThreshold) {
 
-    public record Node(String hostname, @JsonProperty("data-dir") String dataDir) { }
+    /**
+     * @param name this node among several (trace: which node received, which delivered); default: the machine's
+     *             host name
+     */
+    public record Node(String hostname, @JsonProperty("data-dir") String dataDir, Optional<String> name) {
+        public Node { name = name == null ? Optional.empty() : name.filter(n -> !n.isBlank()); }
 
-    public record Listener(String address, int port) { }
+        /** The node's name as the trace records it. */
+        public String nodeName() { return name.orElseGet(Node::machineName); }
 
-    public record Listeners(Listener smtp, Optional<Listener> submission, Optional<Listener> admin) { }
+        private static String machineName() {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                String env = System.getenv("HOSTNAME");
+                return env == null || env.isBlank() ? "localhost" : env;
+            }
+        }
+    }
+
+    /**
+     * @param proxyProtocol  every connection starts with a PROXY protocol header (v1 or v2) naming the client, sent by
+     *                       one of {@code trustedProxies} (CIDRs), in full within {@code proxyTimeout}
+     */
+    public record Listener(String address, int port,
+                           @JsonProperty("proxy-protocol") Optional<Boolean> proxyProtocol,
+                           @JsonProperty("trusted-proxies") List<String> trustedProxies,
+                           @JsonProperty("proxy-timeout") Optional<String> proxyTimeout) {
+        public Listener {
+            proxyProtocol = proxyProtocol == null ? Optional.empty() : proxyProtocol;
+            trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+            proxyTimeout = proxyTimeout == null ? Optional.empty() : proxyTimeout;
+        }
+
+        public Listener(String address, int port) {
+            this(address, port, Optional.empty(), List.of(), Optional.empty());
+        }
+
+        /** Whether connections come through a load balancer speaking the PROXY protocol. */
+        public boolean takesProxyProtocol() { return proxyProtocol.orElse(false); }
+
+        /** How long a trusted proxy may take to send its header: 5 s unless set. */
+        public String proxyHeaderTimeout() { return proxyTimeout.orElse("5s"); }
+    }
+
+    /**
+     * @param submission  message submission with STARTTLS (RFC 6409, port 587 in production); AUTH only after TLS
+     * @param submissions message submission over implicit TLS (RFC 8314 §3.3, port 465 in production)
+     */
+    public record Listeners(Listener smtp, Optional<Listener> submission, Optional<Listener> admin,
+                            Optional<Listener> submissions) {
+        public Listeners {
+            submissions = submissions == null ? Optional.empty() : submissions;
+        }
+    }
 
     public record Tls(String certificate, @JsonProperty("private-key") String privateKey,
                       @JsonProperty("client-ca") Optional<String> clientCa) { }
 
     public record Store(String url) { }
 
-    public record Redis(String url) { }
+    /**
+     * Shared counters (issue 10). {@code prefix} starts every key, so several deployments can share one Redis;
+     * {@code timeout} bounds each call (connect and read), after which the node counts alone for a while.
+     */
+    public record Redis(String url, String prefix, String timeout) {
+        public Redis {
+            prefix = prefix == null ? "postern:" : prefix;
+            timeout = timeout == null ? "500ms" : timeout;
+        }
+    }
 
     public record Dns(List<String> servers, String timeout) { }
 
@@ -111,8 +170,32 @@ public record OperatorConfig(
 
     public record Pool(@JsonProperty("source-address") String sourceAddress, String helo) { }
 
+    /**
+     * Delivery of tenants' outbound mail to the internet (README "Outbound: delivery and DKIM"): the EHLO name, the
+     * MX port (tests), the high-risk pool, per-destination limits, trust anchors for verified TLS (default: the
+     * JDK's), the HTTPS port MTA-STS policies are fetched from (tests), and when a DSN "delayed" is sent.
+     *
+     * @param spam outbound mail with a spam verdict: {@code high-risk-pool} (default) sends it from that pool, {@code reject} refuses it
+     */
     public record Outbound(String helo, @JsonProperty("mx-port") Optional<Integer> mxPort,
-                           @JsonProperty("high-risk-pool") Optional<Pool> highRiskPool) { }
+                           @JsonProperty("high-risk-pool") Optional<Pool> highRiskPool,
+                           Optional<String> spam,
+                           @JsonProperty("destination-concurrency") Optional<Integer> destinationConcurrency,
+                           @JsonProperty("destination-rate") Optional<Double> destinationRate,
+                           @JsonProperty("tls-trust") Optional<String> tlsTrust,
+                           @JsonProperty("mta-sts-port") Optional<Integer> mtaStsPort,
+                           @JsonProperty("dsn-delay") Optional<String> dsnDelay) {
+        public Outbound {
+            mxPort = mxPort == null ? Optional.empty() : mxPort;
+            highRiskPool = highRiskPool == null ? Optional.empty() : highRiskPool;
+            spam = spam == null ? Optional.empty() : spam;
+            destinationConcurrency = destinationConcurrency == null ? Optional.empty() : destinationConcurrency;
+            destinationRate = destinationRate == null ? Optional.empty() : destinationRate;
+            tlsTrust = tlsTrust == null ? Optional.empty() : tlsTrust;
+            mtaStsPort = mtaStsPort == null ? Optional.empty() : mtaStsPort;
+            dsnDelay = dsnDelay == null ? Optional.empty() : dsnDelay;
+        }
+    }
 
     public record Operator(@JsonProperty("blocked-ips") List<String> blockedIps) { }
 

@@ -27,7 +27,8 @@ final class AdminListener {
         AdminServices s = new AdminServices(services.catalog(), services.trace(), quarantine,
                 new org.postern.admin.AuditLog(services.dataSource(), clock), services.accounts(), services.tokens(),
                 () -> services.explainer(config, clock), feedback(config), clock, spool::depth,
-                () -> listening(smtp) && storeReachable(services), metrics.registry());
+                () -> listening(smtp) && storeReachable(services), metrics.registry(),
+                services.restrictions());
         return AdminServer.start(s, new InetSocketAddress(listener.address(), listener.port()));
     }
 

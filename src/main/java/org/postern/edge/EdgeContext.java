@@ -5,7 +5,7 @@ import org.postern.quarantine.FileQuarantine;
 
 import org.postern.dns.DnsResolver;
 import org.postern.dnsbl.DnsLists;
-import org.postern.policy.LocalClientCounters;
+import org.postern.policy.ClientCounters;
 import org.postern.policy.PolicyPipeline;
 import org.postern.policy.TenantTrusts;
 import org.postern.queue.Spool;
@@ -19,7 +19,7 @@ import java.time.Clock;
  * operator's DNS lists and the tenants' compiled trust.
  */
 public record EdgeContext(String hostname, String node, PolicyPipeline pipeline, TenantDirectory tenants,
-                          Spool spool, TraceStore trace, LocalClientCounters counters, DnsResolver dns,
+                          Spool spool, TraceStore trace, ClientCounters counters, DnsResolver dns,
                           Clock clock, References references, ReplyCatalogue replies,
                           SenderAuthenticator authenticator, FileQuarantine quarantine,
                           DmarcResultRecorder dmarcResults, EndOfData endOfData,

@@ -70,12 +70,18 @@ final class EndOfData {
     /** The message's facts added to the session's evidence. */
     Evidence gather(Evidence e, Tenant tenant, List<String> recipients,
                     SenderAuthenticator.Envelope envelope, SpfResult spf, Path message, List<String> fromFields, boolean hasArcFields) throws IOException {
+        return gather(e, tenant, recipients, envelope, spf, message, fromFields, hasArcFields, RuleSubject.Direction.INBOUND);
+    }
+
+    /** As above, for mail in either direction (the tenant's transport rules see which: {@code direction: outbound}). */
+    Evidence gather(Evidence e, Tenant tenant, List<String> recipients, SenderAuthenticator.Envelope envelope, SpfResult spf,
+                    Path message, List<String> fromFields, boolean hasArcFields, RuleSubject.Direction direction) throws IOException {
         Evidence authenticated = e.withAuthentication(authenticator.authenticate(envelope, spf, message, fromFields, hasArcFields));
         try (MessageView view = MessageView.parse(message, limits)) {
             AntiMalwarePolicy policy = AntiMalwarePolicy.from(tenant.document().antiMalware());
             CompletableFuture<MalwareVerdict> scan = CompletableFuture.supplyAsync(
                     () -> malware.scan(message, parts(view), policy), Threads.VIRTUAL);
-            RuleSubject subject = ruleSubject(authenticated, view, recipients);
+            RuleSubject subject = ruleSubject(authenticated, view, recipients, direction);
             Instant now = clock.instant();
             // A rule that trusts the message on envelope and headers alone (SCL -1) saves the classifier's cost;
             // malware is scanned all the same.
@@ -96,7 +102,11 @@ final class EndOfData {
 
     /** The message as the tenant's transport rules see it (header values raw: the engine decodes what it asks). */
     static RuleSubject ruleSubject(Evidence e, MessageView view, List<String> recipients) {
-        RuleSubject.Builder b = RuleSubject.builder(RuleSubject.Direction.INBOUND)
+        return ruleSubject(e, view, recipients, RuleSubject.Direction.INBOUND);
+    }
+
+    static RuleSubject ruleSubject(Evidence e, MessageView view, List<String> recipients, RuleSubject.Direction direction) {
+        RuleSubject.Builder b = RuleSubject.builder(direction)
                 .sender(e.mailFrom().orElse(""))
                 .senderIp(e.clientIp())
                 .recipients(recipients)

@@ -7,7 +7,6 @@ import org.postern.dns.DnsjavaResolver;
 import org.postern.malware.MalwareScanner;
 import org.postern.quarantine.FileQuarantine;
 import org.postern.quarantine.QuarantineKeeper;
-import org.postern.policy.LocalClientCounters;
 import org.postern.policy.PolicyPipeline;
 import org.postern.policy.StandardPipeline;
 import org.postern.policy.TenantTrusts;
@@ -53,7 +52,9 @@ public final class Gateway implements AutoCloseable {
     private final DmarcResultRecorder dmarcResults;
     private final MalwareScanner malware;
     private org.postern.admin.AdminServer admin;
+    private java.util.List<SmtpServer> submissionServers = java.util.List.of();
     private NodeMetrics metrics;
+    private NodeCounters counters;
     private boolean closed;
 
     private Gateway(OperatorConfig config, NodeServices services, FileSpool spool, SmtpServer smtp, TenantDirectory tenants, MalwareScanner malware,
@@ -79,6 +80,8 @@ public final class Gateway implements AutoCloseable {
         MalwareScanner malware = null;
         NodeMetrics metrics = new NodeMetrics();
         org.postern.admin.AdminServer admin = null;
+        java.util.List<SmtpServer> submissionServers = java.util.List.of();
+        NodeCounters nodeCounters = null;
         try {
             TraceStore trace = services.trace();
             TenantDirectory tenants = new TenantDirectory(services.catalog(), clock, Duration.ofSeconds(1));
@@ -86,32 +89,42 @@ public final class Gateway implements AutoCloseable {
             DeliverySettings delivery = DeliverySettings.defaults(hostname)
                     .withRetry(new RetryPolicy(Units.duration(d.retryInitial()), Units.duration(d.retryMax()), Units.duration(d.maxAge())))
                     .withWorkers(d.workers())
-                    .withTimeouts(Units.duration(d.connectTimeout()), Units.duration(d.readTimeout()));
-            DeliveryScheduler scheduler = DeliveryScheduler.start(delivery, event -> traceDelivery(trace, event), clock);
+                    .withTimeouts(Units.duration(d.connectTimeout()), Units.duration(d.readTimeout()))
+                    .withNode(config.node().nodeName());
+            var outbound = org.postern.outbound.OutboundWiring.settings(config,
+                    new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout())), services.dataSource(), tenants, clock);
+            DeliveryScheduler scheduler = DeliveryScheduler.start(delivery, Optional.of(outbound), event -> traceDelivery(trace, event), clock);
             spool = FileSpool.open(Path.of(config.node().dataDir()), scheduler);
 
-            LocalClientCounters counters = new LocalClientCounters(clock);
+            nodeCounters = NodeCounters.open(config, clock);
+            var counters = nodeCounters.clients();
             TenantTrusts trusts = new TenantTrusts();
             PolicyPipeline pipeline = StandardPipeline.build(NodeServices.pipelineSettings(config), counters, trusts, clock);
             var dns = metrics.timed(new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout())));
             var quarantine = new FileQuarantine(Path.of(config.node().dataDir()));
             var authenticator = new SenderAuthenticator(dns, clock);
-            EdgeContext ctx = new EdgeContext(hostname, hostname, pipeline, tenants, spool, metrics.metered(trace), counters, dns,
+            EdgeContext ctx = new EdgeContext(hostname, config.node().nodeName(), pipeline, tenants, spool, metrics.metered(trace), counters, dns,
                     clock, new References(clock), new ReplyCatalogue(hostname), authenticator, quarantine,
                     new DmarcResultRecorder(services.dmarcResults(), Duration.ofMillis(500)),
                     EndOfData.of(config, authenticator, malware = MalwareScanner.fromConfig(config), dns, clock),
                     NodeServices.dnsLists(config, dns), trusts);
 
             Optional<ServerTls> tls = Optional.of(TlsContextFactory.create(tlsSettings(config), hostname));
+            Submission submission = submission(config, services, counters, tenants, spool, ctx.references(), clock);
             var listener = config.listeners().smtp();
             SmtpServer smtp = new SmtpServer(new InetSocketAddress(listener.address(), listener.port()), "smtp",
-                    smtpSettings(config), () -> metrics.metered(new InboundSession(ctx)), () -> tls);
+                    smtpSettings(config), () -> metrics.metered(new InboundSession(ctx, submission)), () -> tls);
+            submissionServers = submissionListeners(config, () -> metrics.metered(new InboundSession(ctx, submission)), tls);
+            if (listener.takesProxyProtocol()) smtp.withProxyProtocol(proxySettings(listener));
             // The admin listener first: once SMTP accepts mail the node is fully up (and `serve` handles SIGTERM).
             admin = startAdmin(config, services, spool, smtp, org.postern.admin.QuarantineAccess.of(quarantine), metrics, clock);
+            for (SmtpServer server : submissionServers) server.start();
             smtp.start();
             metrics.gauge("postern_sessions_open", "SMTP sessions open now", smtp, SmtpServer::openConnections);
             metrics.gauge("postern_sessions_accepted", "SMTP connections accepted since start", smtp, SmtpServer::acceptedConnections);
             metrics.gauge("postern_queue_depth", "messages in the spool awaiting delivery", spool, FileSpool::depth);
+            if (config.redis().isPresent()) metrics.gauge("postern_shared_counters_fallback",
+                    "1 while Redis does not answer and this node counts its limits alone", nodeCounters, NodeCounters::fallbackGauge);
             log.info("Postern {} ready: SMTP {}:{}, store {}, data {}", hostname, listener.address(), smtp.port(),
                     config.store().url().replaceAll("password=[^&;]*", "password=***"), config.node().dataDir());
             Gateway gateway = new Gateway(config, services, spool, smtp, tenants, malware,
@@ -119,30 +132,62 @@ public final class Gateway implements AutoCloseable {
                             tenant -> QuarantineKeeper.retention(tenants.byId(tenant).flatMap(t -> t.document().quarantine())
                                     .map(TenantDocument.Quarantine::retention)), clock, Duration.ofSeconds(1)), ctx.dmarcResults());
             gateway.metrics = metrics;
+            gateway.submissionServers = submissionServers;
+            gateway.counters = nodeCounters;
             gateway.admin = admin;
             return gateway;
         } catch (org.postern.smtp.TlsConfigurationException e) {
+            submissionServers.forEach(SmtpServer::close);
             if (admin != null) admin.close();
+            if (nodeCounters != null) nodeCounters.close();
             metrics.close();
             if (spool != null) spool.close();
             if (malware != null) malware.close();
             services.close();
             throw new org.postern.config.ConfigException("tls: " + e.getMessage(), e);
         } catch (IOException e) {
+            submissionServers.forEach(SmtpServer::close);
             if (admin != null) admin.close();
+            if (nodeCounters != null) nodeCounters.close();
             metrics.close();
             if (spool != null) spool.close();
             if (malware != null) malware.close();
             services.close();
             throw new UncheckedIOException("cannot start: " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            submissionServers.forEach(SmtpServer::close);
             if (admin != null) admin.close();
+            if (nodeCounters != null) nodeCounters.close();
             metrics.close();
             if (spool != null) spool.close();
             if (malware != null) malware.close();
             services.close();
             throw e;
         }
+    }
+
+    /** Submission (issue 9): AUTH with lockout, the outbound questions, restrictions kept in the store. */
+    private static Submission submission(OperatorConfig config, NodeServices services,
+                                         org.postern.policy.ClientCounters counters, TenantDirectory tenants, FileSpool spool, References references, Clock clock) {
+        var spam = config.outbound().flatMap(OperatorConfig.Outbound::spam).filter("reject"::equals).isPresent()
+                ? org.postern.policy.WhatToDoWithOutboundMessage.SpamAction.REJECT
+                : org.postern.policy.WhatToDoWithOutboundMessage.SpamAction.HIGH_RISK_POOL;
+        var restrictions = services.restrictions();
+        var outboundCounters = new org.postern.policy.LocalOutboundCounters(clock);
+        PolicyPipeline outbound = StandardPipeline.outbound(NodeServices.pipelineSettings(config), counters, outboundCounters, restrictions, spam);
+        return new Submission(services.accounts(), restrictions, new AuthLockout(AuthLockout.Settings.DEFAULTS, clock), outbound,
+                outboundCounters, tenants, spool, references, config.node().hostname(), clock);
+    }
+
+    /** listeners.submission (STARTTLS) and listeners.submissions (implicit TLS), when configured; not started yet. */
+    private static java.util.List<SmtpServer> submissionListeners(OperatorConfig config, org.postern.smtp.SessionHandlerFactory handlers,
+                                                                  Optional<ServerTls> tls) {
+        java.util.List<SmtpServer> servers = new java.util.ArrayList<>();
+        config.listeners().submission().ifPresent(l -> servers.add(new SmtpServer(new InetSocketAddress(l.address(), l.port()),
+                "submission", smtpSettings(config), handlers, () -> tls)));
+        config.listeners().submissions().ifPresent(l -> servers.add(new SmtpServer(new InetSocketAddress(l.address(), l.port()),
+                "submissions", smtpSettings(config), handlers, () -> tls, true)));
+        return servers;
     }
 
     private static org.postern.admin.AdminServer startAdmin(OperatorConfig config, NodeServices services, FileSpool spool, SmtpServer smtp,
@@ -174,6 +219,12 @@ public final class Gateway implements AutoCloseable {
                 .build();
     }
 
+    /** The load balancers a listener trusts to name the client (PROXY protocol). */
+    static SmtpServer.ProxySettings proxySettings(OperatorConfig.Listener listener) {
+        var trusted = listener.trustedProxies().stream().map(org.postern.policy.Cidr::parse).toList();
+        return new SmtpServer.ProxySettings(ip -> trusted.stream().anyMatch(c -> c.contains(ip)), Units.duration(listener.proxyHeaderTimeout()));
+    }
+
     private static TlsSettings tlsSettings(OperatorConfig c) {
         if (c.tls().isEmpty()) return TlsSettings.selfSigned();
         var t = c.tls().get();
@@ -183,6 +234,11 @@ public final class Gateway implements AutoCloseable {
 
     public int smtpPort() { return smtp.port(); }
 
+    /** The port of the submission listener ("submission" or "submissions"), when it is configured. */
+    public Optional<Integer> submissionPort(String listener) {
+        return submissionServers.stream().filter(s -> s.listener().equals(listener)).findFirst().map(SmtpServer::port);
+    }
+
     public String hostname() { return config.node().hostname(); }
 
     public TraceStore trace() { return services.trace(); }
@@ -191,6 +247,9 @@ public final class Gateway implements AutoCloseable {
     public org.postern.store.JdbcDmarcResultStore dmarcResults() { return services.dmarcResults(); }
 
     public TenantDirectory tenants() { return tenants; }
+
+    /** The node's counters (shared through Redis when configured): budgets and open tallies for any limit. */
+    public org.postern.counters.Counters counters() { return counters.counters(); }
 
     public FileSpool spool() { return spool; }
 
@@ -208,11 +267,13 @@ public final class Gateway implements AutoCloseable {
         log.info("Postern {} stopping: draining sessions", hostname());
         if (admin != null) admin.close();
         if (metrics != null) metrics.close();
+        submissionServers.forEach(SmtpServer::close);
         smtp.close();
         quarantineKeeper.close();
         dmarcResults.close();
         malware.close();
         spool.close();
+        if (counters != null) counters.close();
         services.close();
         log.info("Postern {} stopped", hostname());
     }

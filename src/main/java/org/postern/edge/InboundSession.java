@@ -53,7 +53,11 @@ final class InboundSession implements SessionHandler {
     private static final Logger log = LoggerFactory.getLogger(InboundSession.class);
 
     private final EdgeContext ctx;
+    private final Submission submission;
     private final String sessionRef;
+    /** The submission user AUTH accepted, and the trace step saying so (part of every message it sends). */
+    private Submission.Login.Accepted login;
+    private Verdict.Step loginStep;
     private ConnectionInfo connection;
     private Evidence evidence;
     private boolean extended;
@@ -76,6 +80,8 @@ final class InboundSession implements SessionHandler {
          *  refused recipient's (which may belong to another tenant). */
         final List<Verdict.Step> recipientChain = new ArrayList<>();
         Tenant tenant;
+        /** The tenant's own mail to the internet: from an authenticated user, or relayed by its on-premises connector. */
+        boolean outbound;
         /** SPF runs while the recipients and the content arrive; DATA's end waits for it. */
         SenderAuthenticator.Envelope authEnvelope;
         CompletableFuture<SpfResult> spf;
@@ -86,8 +92,9 @@ final class InboundSession implements SessionHandler {
         }
     }
 
-    InboundSession(EdgeContext ctx) {
+    InboundSession(EdgeContext ctx, Submission submission) {
         this.ctx = ctx;
+        this.submission = submission;
         this.sessionRef = ctx.references().next();
     }
 
@@ -135,10 +142,36 @@ final class InboundSession implements SessionHandler {
                 cert.map(TlsInfo.ClientCertificate::subject), names, cert.isPresent()));
     }
 
+    /** The submission listeners ("submission", implicit-TLS "submissions") offer AUTH; the MX listener does not. */
+    @Override
+    public boolean offersAuth() {
+        return connection != null && connection.listener().startsWith("submission");
+    }
+
+    @Override
+    public Reply authenticate(String mechanism, String user, String password) {
+        return switch (submission.authenticate(connection.clientAddress(), user, password)) {
+            case Submission.Login.Accepted accepted -> {
+                login = accepted;
+                evidence = evidence.withAuthUser(accepted.account().email());
+                loginStep = new Verdict.Step(Phase.AUTH, "WhoIsSubmitting", Decision.Continue.because(new Reason(ReasonCode.SUBMISSION_AUTHENTICATED,
+                        "AUTH " + mechanism + " as " + accepted.account().email() + " of tenant " + accepted.tenant().id(),
+                        "tenants." + accepted.tenant().id())));
+                log.info("AUTH {} as {} (tenant {}) from {}", mechanism, accepted.account().email(), accepted.tenant().id(),
+                        connection.clientAddress().getHostAddress());
+                yield Reply.of(235, "2.7.0", "Authentication successful");
+            }
+            case Submission.Login.Refused refused -> refuse(new Verdict(Phase.AUTH, refused.decision(),
+                    List.of(new Verdict.Step(Phase.AUTH, "WhoIsSubmitting", refused.decision()))), ctx.references().next(),
+                    Optional.empty(), List.of(), Optional.empty());
+        };
+    }
+
     @Override
     public Reply mailFrom(MailFrom mailFrom) {
         aborted = null;
         tx = new Transaction(ctx.references().next(), mailFrom);
+        if (login != null) return outboundMailFrom(mailFrom);
         evidence = evidence.withMailFrom(mailFrom.address());
         Verdict v = ctx.pipeline().run(Phase.MAIL, evidence);
         if (!v.proceeds()) {
@@ -153,10 +186,36 @@ final class InboundSession implements SessionHandler {
         return ctx.replies().senderOk();
     }
 
+    /** MAIL from an authenticated user: the transaction is the user's tenant's, judged by the outbound questions. */
+    private Reply outboundMailFrom(MailFrom mailFrom) {
+        Tenant tenant = ctx.tenants().byId(login.tenant().id()).orElse(login.tenant());
+        tx.outbound = true;
+        tx.tenant = tenant;
+        tx.chain.add(loginStep);
+        evidence = evidence.withMailFrom(mailFrom.address()).withSendingTenant(tenant);
+        Verdict v = submission.pipeline().run(Phase.MAIL, evidence);
+        List<Verdict.Step> chain = new ArrayList<>(tx.chain);
+        chain.addAll(v.chain());
+        if (!v.proceeds()) {
+            Transaction refused = tx;
+            tx = null;
+            return refuse(new Verdict(Phase.MAIL, v.decision(), chain), refused.ref, Optional.of(tenant), List.of(), Optional.of(mailFrom.address()));
+        }
+        tx.chain.clear();
+        tx.chain.addAll(chain);
+        return ctx.replies().senderOk();
+    }
+
     @Override
     public Reply rcptTo(RcptTo rcpt) {
         String domain = Domains.ofAddress(rcpt.address());
         Optional<Tenant> owner = domain.isEmpty() ? Optional.empty() : ctx.tenants().forDomain(domain);
+        if (tx.outbound && login != null) return outboundRcpt(rcpt, domain);
+        if (offersAuth()) return unauthenticatedSubmission(rcpt, domain, owner);
+        if (tx.outbound || (owner.isEmpty() && !domain.isEmpty())) {
+            Optional<Reply> relayed = onPremisesRelay(rcpt, domain, owner);
+            if (relayed.isPresent()) return relayed.get();
+        }
         if (owner.isPresent() && listings != null) {
             evidence = evidence.withListings(listings.await());
             listings = null;
@@ -176,6 +235,83 @@ final class InboundSession implements SessionHandler {
         tx.recipientChain.addAll(v.chain());
         evidence = judged.recipientAccepted(tenant).withConnector(ctx.trusts().of(tenant).matchedConnector(judged));
         return ctx.replies().recipientOk();
+    }
+
+    /** A recipient of an authenticated user's message: anywhere, within the tenant's outbound limits. */
+    private Reply outboundRcpt(RcptTo rcpt, String domain) {
+        Evidence judged = evidence.judging(new Evidence.RecipientCandidate(rcpt.address(), domain, Optional.empty()));
+        Verdict v;
+        if (domain.isEmpty() || domain.startsWith("[")) {
+            // No MX to look up: an address literal or a bare local part is not routed to the internet.
+            v = new Verdict(Phase.RCPT, Decision.Reject.because(new Reason(ReasonCode.RELAY_DENIED,
+                    rcpt.address() + " has no domain to deliver to", "")), List.of());
+        } else {
+            v = submission.pipeline().run(Phase.RCPT, judged);
+        }
+        if (!v.proceeds()) {
+            var reason = v.decision().primary();
+            if (reason.code() == ReasonCode.OUTBOUND_LIMIT_REACHED || reason.code() == ReasonCode.OUTBOUND_LIMIT_ALERT) {
+                submission.limitReached(tx.tenant, evidence.authUser(), reason);
+            }
+            List<Verdict.Step> chain = new ArrayList<>(tx.chain);
+            chain.addAll(v.chain());
+            return refuse(new Verdict(Phase.RCPT, v.decision(), chain), ctx.references().next(), Optional.of(tx.tenant),
+                    List.of(rcpt.address()), Optional.of(tx.mailFrom.address()));
+        }
+        tx.recipients.add(rcpt.address());
+        tx.recipientChain.addAll(v.chain());
+        evidence = judged.recipientAccepted(tx.tenant);
+        return ctx.replies().recipientOk();
+    }
+
+    /**
+     * The submission port without AUTH takes nothing (RFC 6409 §4.3 — a submission server authenticates its
+     * clients): 530 for a tenant's recipient, relay denied for anyone else.
+     */
+    private Reply unauthenticatedSubmission(RcptTo rcpt, String domain, Optional<Tenant> owner) {
+        Decision d = owner.isPresent()
+                ? Decision.Reject.because(new Reason(ReasonCode.SUBMISSION_AUTH_REQUIRED,
+                        "submission to " + rcpt.address() + " without AUTH", "listeners.submission"))
+                : Decision.Reject.because(new Reason(ReasonCode.RELAY_DENIED,
+                        (domain.isEmpty() ? rcpt.address() : domain) + " is served by no tenant and the client has not authenticated",
+                        "listeners.submission"));
+        List<Verdict.Step> chain = new ArrayList<>(tx.chain);
+        chain.add(new Verdict.Step(Phase.RCPT, "HasClientAuthenticated", d));
+        return refuse(new Verdict(Phase.RCPT, d, chain), ctx.references().next(), owner, List.of(rcpt.address()), Optional.of(tx.mailFrom.address()));
+    }
+
+    /**
+     * On the MX listener, a recipient no tenant owns may still be relayed: when the sender's domain is a tenant's
+     * and one of that tenant's on-premises connectors identifies the client (certificate or address), it is the
+     * tenant's own server sending to the internet. The first recipient sets the direction; the other one in the
+     * same transaction gets 452 (the client sends it again in its own).
+     */
+    private Optional<Reply> onPremisesRelay(RcptTo rcpt, String domain, Optional<Tenant> owner) {
+        if (!tx.outbound) {
+            Optional<Tenant> sender = ctx.tenants().forDomain(Domains.ofAddress(tx.mailFrom.address()));
+            Optional<org.postern.policy.MatchedConnector> connector = sender
+                    .flatMap(t -> ctx.trusts().of(t).matchedConnector(evidence))
+                    .filter(org.postern.policy.MatchedConnector::onPremises);
+            if (connector.isEmpty()) return Optional.empty();
+            if (!tx.recipients.isEmpty()) return Optional.of(mixedDirections(rcpt));
+            tx.outbound = true;
+            tx.tenant = sender.get();
+            evidence = evidence.withSendingTenant(sender.get()).withConnector(connector);
+            tx.chain.add(new Verdict.Step(Phase.RCPT, "IsClientTenantsOwnServer", Decision.Continue.because(new Reason(ReasonCode.OUTBOUND_RELAY,
+                    "client identified by " + connector.get().identifiedBy() + ": relays " + sender.get().id() + "'s mail to the internet",
+                    connector.get().setting()))));
+        }
+        if (owner.isPresent()) return Optional.of(mixedDirections(rcpt));
+        return Optional.of(outboundRcpt(rcpt, domain));
+    }
+
+    private Reply mixedDirections(RcptTo rcpt) {
+        Decision d = Decision.Reject.because(Reason.of(ReasonCode.MIXED_DIRECTIONS,
+                rcpt.address() + " goes the other way than the recipients accepted before"));
+        List<Verdict.Step> chain = new ArrayList<>(tx.chain);
+        chain.add(new Verdict.Step(Phase.RCPT, "IsClientTenantsOwnServer", d));
+        return refuse(new Verdict(Phase.RCPT, d, chain), ctx.references().next(), Optional.ofNullable(tx.tenant),
+                List.of(rcpt.address()), Optional.of(tx.mailFrom.address()));
     }
 
     @Override
@@ -227,6 +363,16 @@ final class InboundSession implements SessionHandler {
     }
 
     @Override
+    public Reply proxyRefused(ConnectionInfo peer, String why) {
+        // Who the client is is unknown: the trace names the peer (the proxy, or whoever connected in its place).
+        evidence = Evidence.connected(peer.clientAddress(), Optional.empty(), peer.listener());
+        Decision d = Decision.Reject.because(new Reason(ReasonCode.PROXY_HEADER_REFUSED, why, "listeners.smtp.trusted-proxies"));
+        refusedAtConnect = true;
+        return refuse(new Verdict(Phase.CONNECT, d, List.of(new Verdict.Step(Phase.CONNECT, "IsProxyHeaderValid", d))),
+                sessionRef, Optional.empty(), List.of(), Optional.empty());
+    }
+
+    @Override
     public void closed(String reason) {
         if (connection != null) ctx.counters().connectionClosed(connection.clientAddress());
     }
@@ -259,6 +405,7 @@ final class InboundSession implements SessionHandler {
             }
             // The transaction ends with this reply (RFC 5321 §4.1.1.4): later refusals get the session's reference.
             if (tx == t) tx = null;
+            if (t.outbound) return completeOutbound(size);
             try {
                 evidence = ctx.endOfData().gather(evidence.withClientName(clientName()), t.tenant, t.recipients, t.authEnvelope, spfResult(t),
                         pending.contentFile(), filter.fromFields(), filter.hasArcFields());
@@ -332,6 +479,57 @@ final class InboundSession implements SessionHandler {
                     ctx.trace().record(traced.withStatus(TraceStatus.Rejected));
                 } catch (RuntimeException ignored) {
                     // The trace keeps "Queued" for a message the client was told to retry; the log says why.
+                }
+                return failSpool(e);
+            }
+            return reply;
+        }
+
+        /**
+         * The tenant's own mail to the internet: the same one parse, malware scan and classifier as inbound mail,
+         * judged by the outbound questions, then queued for MX delivery (high-risk pool for a spam verdict). Only
+         * our Received line is added: verdict headers are for a tenant's own users, not for the internet.
+         */
+        private Reply completeOutbound(long size) {
+            String domain = SenderAuthenticator.domainOf(t.mailFrom.address());
+            SenderAuthenticator.Envelope envelope = new SenderAuthenticator.Envelope(connection.clientAddress(), evidence.helo().orElse(""), t.mailFrom.address());
+            // SPF judges a sender's servers; here we are the sender's server.
+            SpfResult spf = new SpfResult(SpfOutcome.NONE, domain, Optional.empty(), Optional.empty(), Optional.empty(), "outbound: not evaluated");
+            try {
+                evidence = ctx.endOfData().gather(evidence.withClientName(clientName()), t.tenant, t.recipients, envelope, spf,
+                        pending.contentFile(), filter.fromFields(), filter.hasArcFields(), org.postern.rules.RuleSubject.Direction.OUTBOUND);
+            } catch (IOException e) {
+                return failSpool(e);
+            }
+            Verdict v = submission.pipeline().run(Phase.DATA, evidence);
+            List<Verdict.Step> chain = new ArrayList<>(t.chain);
+            chain.addAll(t.recipientChain);
+            chain.addAll(v.chain());
+            if (!(v.decision() instanceof Decision.Accept accept)) {
+                pending.discard();
+                return refuse(new Verdict(Phase.DATA, v.decision(), chain), t.ref, Optional.of(t.tenant), t.recipients, Optional.of(t.mailFrom.address()));
+            }
+            boolean highRisk = accept.reasons().stream().anyMatch(r -> r.code() == ReasonCode.OUTBOUND_HIGH_RISK);
+            Reply reply = ctx.replies().queued(t.ref);
+            var traced = Traces.message(ctx, t.ref, evidence, t.tenant, t.mailFrom.address(), t.recipients,
+                    filter.messageId(), filter.subject(), size, SpamConfidence.of(evidence).map(SpamConfidence::scl), chain, reply);
+            try {
+                ctx.trace().record(traced);
+            } catch (StoreUnavailableException e) {
+                log.warn("trace store unavailable, refusing message {} temporarily: {}", t.ref, e.getMessage());
+                pending.discard();
+                return ctx.replies().refusal(Decision.TempFail.because(Reason.of(ReasonCode.STORE_UNAVAILABLE, e.getMessage())), t.ref);
+            }
+            String headers = AddedHeaders.received(evidence, ctx.hostname(), t.ref, t.recipients, t.mailFrom.smtpUtf8(), extended,
+                    ctx.clock().instant().atZone(ZoneOffset.UTC));
+            try {
+                ctx.spool().commit(pending, Envelope.outbound(t.ref, t.tenant.id(), t.mailFrom.address(), t.recipients,
+                        ctx.clock().instant(), headers, evidence.authUser().orElse(""), highRisk));
+            } catch (IOException | RuntimeException e) {
+                try {
+                    ctx.trace().record(traced.withStatus(TraceStatus.Rejected));
+                } catch (RuntimeException ignored) {
+                    // as for inbound mail: the log says why
                 }
                 return failSpool(e);
             }

@@ -48,7 +48,8 @@ final class MeteredSession implements SessionHandler {
     @Override public Reply connect(ConnectionInfo c) { return phase("CONNECT", () -> s.connect(c)); }
     @Override public Reply helo(HeloInfo h) { return phase("HELO", () -> s.helo(h)); }
     @Override public void tlsEstablished(TlsInfo tls) { quietly(() -> s.tlsEstablished(tls)); }
-    @Override public Optional<Reply> authenticate(String mechanism, String user, String password) {
+    @Override public boolean offersAuth() { return s.offersAuth(); }
+    @Override public Reply authenticate(String mechanism, String user, String password) {
         return phase("AUTH", () -> s.authenticate(mechanism, user, password));
     }
     @Override public Reply mailFrom(MailFrom m) { return phase("MAIL", () -> s.mailFrom(m)); }
@@ -57,6 +58,7 @@ final class MeteredSession implements SessionHandler {
     @Override public void reset() { quietly(s::reset); }
     @Override public void protocolRefusal(String command, Reply reply) { quietly(() -> s.protocolRefusal(command, reply)); }
     @Override public Reply earlyTalker(int octets, java.time.Duration pause) { return phase("CONNECT", () -> s.earlyTalker(octets, pause)); }
+    @Override public Reply proxyRefused(ConnectionInfo peer, String why) { return phase("CONNECT", () -> s.proxyRefused(peer, why)); }
     @Override public void closed(String reason) { quietly(() -> s.closed(reason)); }
     @Override public String reference() { return s.reference(); }
 

@@ -77,6 +77,9 @@ public final class NodeServices implements AutoCloseable {
         return new org.postern.account.AccountStore(database.dataSource(), org.postern.account.PasswordHasher.standard(), Clock.systemUTC());
     }
 
+    /** Submission users restricted after an outbound limit (issue 9). */
+    public org.postern.account.SendingRestrictions restrictions() { return new org.postern.account.SendingRestrictions(database.dataSource()); }
+
     public org.postern.account.ApiTokens tokens() { return new org.postern.account.ApiTokens(database.dataSource(), Clock.systemUTC()); }
 
     /** The store's pool, for repositories of other packages (the admin audit log). */

@@ -39,15 +39,27 @@ public final class ReplyCatalogue {
             case TOO_MANY_CONNECTIONS_NETWORK -> Reply.of(421, "4.7.0", hostname + " Too many connections from your network, try again later" + tail);
             case RECIPIENT_RATE_EXCEEDED -> Reply.of(421, "4.7.0", hostname + " Too many recipients from your host, slow down and try again later" + tail);
             case CLIENT_TALKED_EARLY -> Reply.of(554, "5.7.1", hostname + " Protocol error: you talked before the greeting" + tail);
+            case PROXY_HEADER_REFUSED -> Reply.of(554, "5.7.1", hostname + " Service unavailable; connection without a valid PROXY protocol header from a trusted proxy" + tail);
             case CONNECTOR_REQUIREMENT_NOT_MET -> Reply.of(550, "5.7.1", "Rejected by the recipient's connector policy: " + reason.evidence() + tail);
             // "naming the list": the evidence says which list and entry (the recipient's own tenant's, or the operator's DNS list and its TXT)
             case TENANT_IP_BLOCKED, LISTED_ON_DNSBL -> Reply.of(550, "5.7.1", "Service unavailable; " + reason.evidence() + tail);
+            case RELAY_TRICK -> Reply.of(554, "5.7.1", "Relay access denied: the local part routes onward (%, ! or @)" + tail);
+            case SUBMISSION_AUTH_FAILED -> Reply.of(535, "5.7.8", "Authentication credentials invalid" + tail);
+            case SUBMISSION_LOCKED_OUT -> Reply.of(454, "4.7.0", "Too many failed authentications; temporarily locked, try again later" + tail);
+            case SUBMISSION_AUTH_REQUIRED -> Reply.of(530, "5.7.0", "Authentication required" + tail);
+            case SENDER_NOT_OWNED -> Reply.of(550, "5.7.1", "Sender address rejected: not owned by the authenticated user's organization" + tail);
+            case HEADER_FROM_NOT_OWNED -> Reply.of(550, "5.7.1", "Message refused: " + reason.evidence() + tail);
+            case SUBMITTER_RESTRICTED -> Reply.of(550, "5.7.1", "Sender restricted after reaching an outbound limit; contact your administrator" + tail);
+            case OUTBOUND_LIMIT_REACHED -> Reply.of(550, "5.7.1", "Outbound recipient limit reached (" + reason.evidence() + "); sender restricted" + tail);
+            case OUTBOUND_LIMIT_ALERT -> Reply.of(450, "4.7.1", "Outbound recipient limit reached (" + reason.evidence() + "), try again later" + tail);
+            case OUTBOUND_SPAM_REFUSED -> Reply.of(550, "5.7.1", "Message refused as spam, not sent (" + reason.evidence() + ")" + tail);
+            case MIXED_DIRECTIONS -> Reply.of(452, "4.5.3", "Internal and external recipients in one transaction, send this one in a new transaction" + tail);
             case TENANT_ATTRIBUTED, ACCEPTED_FOR_DELIVERY, SENDER_AUTHENTICATION, DMARC_QUARANTINE, DMARC_REPORT_ONLY,
                  SPAM_CONFIDENCE, SPAM_JUNKED, SPAM_QUARANTINED, MALWARE_NOT_SCANNED, TRANSPORT_RULE,
                  TRANSPORT_RULE_QUARANTINE, TRANSPORT_RULE_DELETE,
                  DMARC_ARC_OVERRIDE, SPOOF_ALLOWED, CONNECTOR_MATCHED, TENANT_IP_ALLOWED, TENANT_IP_ALLOW_EXPIRED,
                  TENANT_IP_BLOCK_EXPIRED, DNSBL_SCORE, DNSBL_LOOKUP_FAILED, TRUST_PRECEDENCE, ENHANCED_FILTERING_HOP,
-                 ORIGINAL_CLIENT -> throw new IllegalArgumentException("not a refusal: " + reason.code());
+                 ORIGINAL_CLIENT, SUBMISSION_AUTHENTICATED, OUTBOUND_RELAY, OUTBOUND_ACCEPTED, OUTBOUND_HIGH_RISK -> throw new IllegalArgumentException("not a refusal: " + reason.code());
         };
     }
 

@@ -3,10 +3,16 @@ package org.postern.policy;
 import java.net.InetAddress;
 
 /**
- * Per-client counters behind the operator's limits. Local to a node for now; a shared (Redis) implementation
- * can replace it without touching the stages.
+ * Per-client counters behind the operator's limits: {@link LocalClientCounters} on one node, or
+ * {@link SharedClientCounters} shared by every node through Redis. The stages do not know which.
  */
 public interface ClientCounters {
+
+    /** A client connected (the session counts it before CONNECT is judged). */
+    void connectionOpened(InetAddress client);
+
+    /** The client's connection ended. */
+    void connectionClosed(InetAddress client);
 
     /** Connections currently open from this address (including the one being judged). */
     int openConnections(InetAddress client);

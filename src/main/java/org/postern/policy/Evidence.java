@@ -86,6 +86,14 @@ public record Evidence(InetAddress clientIp, Optional<String> clientName, String
         return new Evidence(clientIp, clientName, listener, helo, tls, authUser, Optional.of(reversePath), Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), trust.forNewTransaction(), Optional.empty());
     }
 
+    /**
+     * Outbound: the transaction's tenant is the sender's (from AUTH or the on-premises connector), known before any
+     * recipient; every recipient the transaction accepts is sent on that tenant's behalf.
+     */
+    public Evidence withSendingTenant(Tenant tenant) {
+        return new Evidence(clientIp, clientName, listener, helo, tls, authUser, mailFrom, Optional.of(tenant), acceptedRecipients, recipient, authentication, content, malware, trust, rules);
+    }
+
     public Evidence judging(RecipientCandidate candidate) {
         return new Evidence(clientIp, clientName, listener, helo, tls, authUser, mailFrom, transactionTenant, acceptedRecipients, Optional.of(candidate), authentication, content, malware, trust, rules);
     }

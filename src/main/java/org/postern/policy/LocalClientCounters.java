@@ -23,12 +23,14 @@ public final class LocalClientCounters implements ClientCounters {
         this.clock = clock;
     }
 
+    @Override
     public void connectionOpened(InetAddress client) {
         open.computeIfAbsent(client, k -> new AtomicInteger()).incrementAndGet();
         openPerNetwork.computeIfAbsent(network(client), k -> new AtomicInteger()).incrementAndGet();
         total.incrementAndGet();
     }
 
+    @Override
     public void connectionClosed(InetAddress client) {
         open.computeIfPresent(client, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
         openPerNetwork.computeIfPresent(network(client), (k, v) -> v.decrementAndGet() <= 0 ? null : v);

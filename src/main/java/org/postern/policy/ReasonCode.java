@@ -41,6 +41,7 @@ public enum ReasonCode {
     TOO_MANY_CONNECTIONS_NETWORK("operator.connections-per-network"),
     RECIPIENT_RATE_EXCEEDED("operator.recipients-per-ip-per-minute"),
     CLIENT_TALKED_EARLY("operator.early-talker"),
+    PROXY_HEADER_REFUSED("operator.proxy-protocol"),
     CONNECTOR_MATCHED("trust.connector"),
     CONNECTOR_REQUIREMENT_NOT_MET("trust.connector-requirement"),
     TENANT_IP_ALLOWED("trust.ip-allow"),
@@ -52,7 +53,22 @@ public enum ReasonCode {
     DNSBL_LOOKUP_FAILED("trust.dnsbl-tempfail"),
     TRUST_PRECEDENCE("trust.precedence"),
     ENHANCED_FILTERING_HOP("trust.enhanced-filtering-hop"),
-    ORIGINAL_CLIENT("trust.original-client");
+    ORIGINAL_CLIENT("trust.original-client"),
+    RELAY_TRICK("tenant.relay-trick"),
+    SUBMISSION_AUTHENTICATED("submission.auth"),
+    SUBMISSION_AUTH_FAILED("submission.auth-failed"),
+    SUBMISSION_LOCKED_OUT("submission.auth-locked"),
+    SUBMISSION_AUTH_REQUIRED("submission.auth-required"),
+    SENDER_NOT_OWNED("submission.sender-not-owned"),
+    HEADER_FROM_NOT_OWNED("submission.header-from-not-owned"),
+    SUBMITTER_RESTRICTED("submission.user-restricted"),
+    OUTBOUND_LIMIT_REACHED("submission.recipient-limit"),
+    OUTBOUND_LIMIT_ALERT("submission.recipient-limit-alert"),
+    OUTBOUND_RELAY("outbound.relay"),
+    OUTBOUND_ACCEPTED("outbound.deliver"),
+    OUTBOUND_HIGH_RISK("outbound.high-risk"),
+    OUTBOUND_SPAM_REFUSED("outbound.spam-refused"),
+    MIXED_DIRECTIONS("outbound.mixed-directions");
 
     private final String id;
 

@@ -20,6 +20,32 @@ public final class StandardPipeline {
 
     private StandardPipeline() { }
 
+    /**
+     * The questions asked of a tenant's own mail to the internet: a submission user's (after AUTH) or what its
+     * on-premises connector relays. CONNECT is the inbound table's (the listener is shared); the tenant is the
+     * sender's, known from AUTH or the connector, so MAIL already judges the sender's address.
+     */
+    public static PolicyPipeline outbound(Settings s, ClientCounters counters, OutboundCounters recipients,
+                                          SubmitterRestrictions restrictions, WhatToDoWithOutboundMessage.SpamAction spam) {
+        return new PolicyPipeline(Map.of(
+                Phase.CONNECT, List.of(),
+                Phase.MAIL, List.of(
+                        IsMessageRateExceeded.atMail(counters, s.messagesPerIpPerMinute()),
+                        new IsSubmitterRestricted(restrictions),
+                        new DoesSenderOwnAddress()),
+                Phase.RCPT, List.of(
+                        IsRecipientRateExceeded.atRcpt(counters, s.recipientsPerIpPerMinute()),
+                        new IsRecipientLimitReached(s.maxRecipients()),
+                        new IsOutboundLimitReached(recipients)),
+                // DATA: the same one parse, malware scan and classifier as inbound (EndOfData), judged for the internet.
+                Phase.DATA, List.of(
+                        new DoesHeaderFromBelongToSender(),
+                        new IsMalwareDetected(),
+                        new WhatDoTransportRulesSay(),
+                        new WhatIsTheSpamConfidence(),
+                        new WhatToDoWithOutboundMessage(spam))));
+    }
+
     public static PolicyPipeline build(Settings s, ClientCounters counters) {
         return build(s, counters, new TenantTrusts(), Clock.systemUTC());
     }

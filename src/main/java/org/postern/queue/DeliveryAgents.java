@@ -18,11 +18,18 @@ final class DeliveryAgents implements AutoCloseable {
     private final DeliverySettings settings;
     private final Clock clock;
     private final SmtpConnectionCache connections;
+    private final java.util.Optional<MxDelivery> internet;
 
     DeliveryAgents(DeliverySettings settings, Clock clock) {
+        this(settings, java.util.Optional.empty(), clock);
+    }
+
+    DeliveryAgents(DeliverySettings settings, java.util.Optional<OutboundSettings> outbound, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         this.connections = new SmtpConnectionCache(settings.workers());
+        this.internet = outbound.map(o -> new MxDelivery(settings, o, connections,
+                new DestinationLimits(o.destinationConcurrency(), o.destinationRate())));
     }
 
     List<RecipientResult> deliver(Envelope envelope, Path content, List<String> recipients) {
@@ -37,6 +44,8 @@ final class DeliveryAgents implements AutoCloseable {
                 case DeliveryTarget.Smtp s -> new SmtpClient(false, s.host(), s.port(), settings, connections).deliver(envelope, content, recipients);
                 case DeliveryTarget.Lmtp l -> new SmtpClient(true, l.host(), l.port(), settings, connections).deliver(envelope, content, recipients);
                 case DeliveryTarget.Maildir m -> new MaildirDelivery(m.root(), settings.hostname(), clock).deliver(envelope, content, recipients);
+                case DeliveryTarget.Internet i -> internet.isPresent() ? internet.get().deliver(envelope, content, recipients)
+                        : all(recipients, RecipientResult.Outcome.DEFERRED, "outbound delivery is not configured on this node");
             };
         } catch (RuntimeException e) {
             // A bug must not lose mail: defer, so the message is kept and tried again.

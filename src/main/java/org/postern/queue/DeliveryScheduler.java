@@ -54,18 +54,31 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final Map<QueuedMessage, Long> inFlight = new IdentityHashMap<>();
     private long flushes;
     private boolean running = true;
+    private final Optional<DsnPolicy> dsn;
+    private volatile Spool bounces;
 
-    private DeliveryScheduler(DeliverySettings settings, DeliveryListener listener, Clock clock) {
+    /** Where DSNs are queued (the spool that owns this scheduler; {@link FileSpool#open} sets it). */
+    void bounceInto(Spool spool) {
+        this.bounces = spool;
+    }
+
+    private DeliveryScheduler(DeliverySettings settings, Optional<OutboundSettings> outbound, DeliveryListener listener, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.agents = new DeliveryAgents(settings, clock);
+        this.agents = new DeliveryAgents(settings, outbound, clock);
         this.workers = new Semaphore(settings.workers());
+        this.dsn = outbound.map(o -> new DsnPolicy(settings.hostname(), o.dsnDelay(), clock));
     }
 
     /** A running scheduler; give it to {@link FileSpool#open}, which then owns it. */
     public static DeliveryScheduler start(DeliverySettings settings, DeliveryListener listener, Clock clock) {
-        DeliveryScheduler s = new DeliveryScheduler(settings, listener, clock);
+        return start(settings, Optional.empty(), listener, clock);
+    }
+
+    /** As above, also delivering outbound mail ({@link DeliveryTarget#INTERNET}) and sending DSNs for it. */
+    public static DeliveryScheduler start(DeliverySettings settings, Optional<OutboundSettings> outbound, DeliveryListener listener, Clock clock) {
+        DeliveryScheduler s = new DeliveryScheduler(settings, outbound, listener, clock);
         s.dispatcher = Thread.ofVirtual().name("delivery-dispatcher").start(s::dispatch);
         return s;
     }
@@ -200,6 +213,7 @@ public final class DeliveryScheduler implements AutoCloseable {
             List<RecipientResult> results = agents.deliver(envelope, message.content(), before.pendingAddresses());
             Instant now = clock.instant();
             DeliveryState after = before.after(results, now, envelope.receivedAt(), settings.retry());
+            after = notifySender(message, before, after, now);
             try {
                 message.record(after);
             } catch (IOException e) {
@@ -219,6 +233,30 @@ public final class DeliveryScheduler implements AutoCloseable {
             next = Optional.of(clock.instant().plus(settings.retry().initialBackoff()));
         } finally {
             if (!settled) settle(message, next);
+        }
+    }
+
+    /**
+     * Queues the DSN this attempt calls for (outbound mail of an authenticated sender only, {@link DsnPolicy}),
+     * before the state that says it was sent is recorded: a crash in between repeats a DSN rather than losing it.
+     */
+    private DeliveryState notifySender(QueuedMessage message, DeliveryState before, DeliveryState after, Instant now) {
+        Spool spool = bounces;
+        if (dsn.isEmpty() || spool == null) return after;
+        try {
+            Optional<DsnPolicy.Dsn> d = dsn.get().after(message.envelope(), message.content(), before, after, now);
+            if (d.isEmpty()) return after;
+            Spool.Pending pending = spool.begin();
+            try (var out = pending.content()) {
+                out.write(d.get().content());
+            }
+            spool.commit(pending, d.get().envelope());
+            log.info("dsn ref={} for {} queued as {} to <{}>", message.envelope().ref(), message, d.get().envelope().ref(),
+                    message.envelope().mailFrom());
+            return after.withDelayReported(d.get().delayedRecipients());
+        } catch (IOException | RuntimeException e) {
+            log.error("dsn for {} could not be queued: {}", message, e.toString());
+            return after;
         }
     }
 
@@ -247,7 +285,7 @@ public final class DeliveryScheduler implements AutoCloseable {
                 case PENDING -> RecipientResult.Outcome.DEFERRED;
             };
             DeliveryEvent event = new DeliveryEvent(envelope.ref(), envelope.tenant(), state.address(), now,
-                    outcome.traceStatus(), state.attempts(), envelope.deliveryTarget(), state.detail(), settings.hostname());
+                    outcome.traceStatus(), state.attempts(), envelope.deliveryTarget(), state.detail(), settings.node());
             log.info("delivery ref={} to=<{}> target={} attempt={} status={} detail={}", envelope.ref(), state.address(),
                     envelope.deliveryTarget(), state.attempts(), event.outcome(), state.detail());
             try {

@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * How delivery behaves on this node.
  *
- * @param hostname       this node's name: sent in EHLO/LHLO, written into Maildir file names, and recorded as the
- *                       {@code node} of every delivery event
+ * @param hostname       this node's host name: sent in EHLO/LHLO, written into Maildir file names
+ * @param node           this node among several (node.name): recorded as the {@code node} of every delivery event
+ *                       (the trace's "deliveredBy"); the host name unless set
  * @param retry          backoff and expiry of temporary failures
  * @param workers        how many deliveries run at once (each on a virtual thread)
  * @param connectTimeout TCP connect to a downstream
@@ -16,9 +17,15 @@ import java.util.Objects;
  * @param shutdownGrace  how long {@code close()} waits for attempts in flight before interrupting them
  */
 public record DeliverySettings(String hostname, RetryPolicy retry, int workers, Duration connectTimeout,
-                               Duration readTimeout, Duration shutdownGrace) {
+                               Duration readTimeout, Duration shutdownGrace, String node) {
+
+    /** A node named after its host name. */
+    public DeliverySettings(String hostname, RetryPolicy retry, int workers, Duration connectTimeout, Duration readTimeout, Duration shutdownGrace) {
+        this(hostname, retry, workers, connectTimeout, readTimeout, shutdownGrace, hostname);
+    }
 
     public DeliverySettings {
+        Objects.requireNonNull(node, "node");
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -38,18 +45,23 @@ public record DeliverySettings(String hostname, RetryPolicy retry, int workers, 
     }
 
     public DeliverySettings withRetry(RetryPolicy r) {
-        return new DeliverySettings(hostname, r, workers, connectTimeout, readTimeout, shutdownGrace);
+        return new DeliverySettings(hostname, r, workers, connectTimeout, readTimeout, shutdownGrace, node);
     }
 
     public DeliverySettings withWorkers(int n) {
-        return new DeliverySettings(hostname, retry, n, connectTimeout, readTimeout, shutdownGrace);
+        return new DeliverySettings(hostname, retry, n, connectTimeout, readTimeout, shutdownGrace, node);
     }
 
     public DeliverySettings withTimeouts(Duration connect, Duration read) {
-        return new DeliverySettings(hostname, retry, workers, connect, read, shutdownGrace);
+        return new DeliverySettings(hostname, retry, workers, connect, read, shutdownGrace, node);
+    }
+
+    /** Records deliveries as made by {@code name} (node.name). */
+    public DeliverySettings withNode(String name) {
+        return new DeliverySettings(hostname, retry, workers, connectTimeout, readTimeout, shutdownGrace, name);
     }
 
     public DeliverySettings withShutdownGrace(Duration grace) {
-        return new DeliverySettings(hostname, retry, workers, connectTimeout, readTimeout, grace);
+        return new DeliverySettings(hostname, retry, workers, connectTimeout, readTimeout, grace, node);
     }
 }

@@ -37,6 +37,11 @@ public record DeliveryState(List<RecipientState> recipients) {
         return recipients.stream().filter(RecipientState::pending).map(RecipientState::nextAttempt).min(Instant::compareTo);
     }
 
+    /** This state with the given recipients marked as told about their delay. */
+    public DeliveryState withDelayReported(java.util.Collection<String> addresses) {
+        return new DeliveryState(recipients.stream().map(r -> addresses.contains(r.address()) ? r.withDelayReported() : r).toList());
+    }
+
     public Optional<RecipientState> recipient(String address) {
         return recipients.stream().filter(r -> r.address().equals(address)).findFirst();
     }
@@ -66,7 +71,7 @@ public record DeliveryState(List<RecipientState> recipients) {
                     ? new RecipientState(r.address(), RecipientState.Status.FAILED, attempts, now,
                             "expired: queued for more than " + human(policy.maxAge()) + "; last attempt: " + result.detail())
                     : new RecipientState(r.address(), RecipientState.Status.PENDING, attempts,
-                            policy.nextAttempt(attempts, receivedAt, now), result.detail());
+                            policy.nextAttempt(attempts, receivedAt, now), result.detail(), r.delayReported());
         };
     }
 

@@ -12,11 +12,20 @@ import java.util.Objects;
  *   <li>{@code maildir:PATH} — one Maildir per recipient under PATH ({@code PATH/<recipient>/{tmp,new,cur}}).
  *       A relative PATH is relative to the working directory of the Postern process (not to the data dir),
  *       resolved when a message is delivered.</li>
+ *   <li>{@code mx:} ({@link Envelope#INTERNET}) — outbound mail: the recipients' MX hosts (not for tenants' {@code delivery}).</li>
  * </ul>
  * An IPv6 host is written in brackets: {@code smtp://[::1]:2525}. Tenant loading can call {@link #parse} to refuse
  * a bad target early; at delivery time a bad target fails the message with the reason.
  */
 public sealed interface DeliveryTarget {
+
+    /** The target of outbound mail: each recipient domain's MX (RFC 5321 §5.1), found at delivery time. */
+    String INTERNET = Envelope.INTERNET;
+
+    /** Outbound to the internet; see {@code MxDelivery}. */
+    record Internet() implements DeliveryTarget {
+        @Override public String toString() { return INTERNET; }
+    }
 
     record Smtp(String host, int port) implements DeliveryTarget {
         public Smtp { checkHostPort(host, port); }
@@ -38,6 +47,7 @@ public sealed interface DeliveryTarget {
         if (target == null || target.isBlank()) throw new IllegalArgumentException("delivery target is empty");
         String t = target.strip();
         String lower = t.toLowerCase(java.util.Locale.ROOT);
+        if (lower.equals(INTERNET)) return new Internet();
         if (lower.startsWith("smtp://")) {
             HostPort hp = HostPort.parse(t.substring(7), 25, t);
             return new Smtp(hp.host(), hp.port());

@@ -50,6 +50,7 @@ public final class FileSpool implements Spool {
         Objects.requireNonNull(delivery, "delivery");
         QueueDirectory directory = QueueDirectory.open(dataDir);
         FileSpool spool = new FileSpool(directory, delivery);
+        delivery.bounceInto(spool);
         List<QueueDirectory.Recovered> recovered = directory.recover();
         for (QueueDirectory.Recovered r : recovered) {
             delivery.submit(new QueuedMessage(r.id(), r.envelope(), r.state(), directory));

@@ -42,16 +42,42 @@ final class SmtpClient {
     private final String peer;
     private final SmtpConnectionCache cache;
     private final String cacheKey;
+    private final ClientProfile profile;
     private String stage = "connect";
 
     SmtpClient(boolean lmtp, String host, int port, DeliverySettings settings, SmtpConnectionCache cache) {
+        this(lmtp, host, port, settings, cache, ClientProfile.of(settings.hostname()));
+    }
+
+    /** To {@code host} (an address or name) and port, speaking as the profile says (HELO name, source, TLS). */
+    SmtpClient(boolean lmtp, String host, int port, DeliverySettings settings, SmtpConnectionCache cache, ClientProfile profile) {
         this.lmtp = lmtp;
         this.host = host;
         this.port = port;
         this.settings = settings;
-        this.peer = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        this.profile = profile;
+        String name = profile.serverName().filter(n -> !n.equals(host)).map(n -> n + "[" + host + "]").orElse(host.contains(":") ? "[" + host + "]" : host);
+        this.peer = name + ":" + port;
         this.cache = cache;
-        this.cacheKey = SmtpConnectionCache.key(lmtp, host, port);
+        // A connection is reused only by a delivery that would have opened the same one.
+        this.cacheKey = SmtpConnectionCache.key(lmtp, host, port) + profile.cacheSuffix();
+    }
+
+    /**
+     * How this client presents itself and what TLS it insists on: the EHLO name, the local address to connect
+     * from (a delivery pool), the server's name for SNI and certificate checks, and whether REQUIRETLS (RFC 8689)
+     * is passed on.
+     */
+    record ClientProfile(String helo, Optional<java.net.InetAddress> source, Optional<String> serverName,
+                         TlsPolicy tls, boolean requireTls) {
+        static ClientProfile of(String helo) {
+            return new ClientProfile(helo, Optional.empty(), Optional.empty(), new TlsPolicy.Opportunistic(), false);
+        }
+
+        String cacheSuffix() {
+            return "|" + helo + "|" + source.map(java.net.InetAddress::getHostAddress).orElse("")
+                    + "|" + serverName.orElse("") + "|" + tls.describe() + "|" + requireTls;
+        }
     }
 
     List<RecipientResult> deliver(Envelope envelope, Path content, List<String> recipients) {
@@ -118,7 +144,7 @@ final class SmtpClient {
 
     private void session(Envelope envelope, Path content, RecipientResults results, boolean tryTls) throws IOException {
         stage = "connect";
-        SmtpConnection c = SmtpConnection.open(host, port, settings.connectTimeout(), settings.readTimeout());
+        SmtpConnection c = SmtpConnection.open(host, port, profile.source(), settings.connectTimeout(), settings.readTimeout());
         long opened = System.nanoTime();
         Optional<Extensions> clean = Optional.empty();
         try {
@@ -145,7 +171,34 @@ final class SmtpClient {
         Optional<Extensions> greeted = hello(c, results);
         if (greeted.isEmpty()) return Optional.empty();
         Extensions ext = greeted.get();
-        if (tryTls && ext.has("STARTTLS")) {
+        if (profile.tls() instanceof TlsPolicy.Verified verified) {
+            // MTA-STS enforce, DANE or REQUIRETLS: no delivery without TLS to a server that proves its name.
+            String tlsName = profile.serverName().orElse(host);
+            if (!ext.has("STARTTLS")) {
+                results.deferUnresolved(peer + " offers no STARTTLS, but " + verified.why() + " requires TLS");
+                quit(c);
+                return Optional.empty();
+            }
+            stage = "STARTTLS";
+            c.send("STARTTLS");
+            c.flush();
+            SmtpReply reply = c.read();
+            if (reply.code() != 220) {
+                results.deferUnresolved(said(reply) + "; " + verified.why() + " requires TLS");
+                quit(c);
+                return Optional.empty();
+            }
+            try {
+                c.startTls(tlsName, verified.context(), true);
+            } catch (SSLException e) {
+                results.deferUnresolved("TLS with " + peer + " not verified (" + e.getMessage() + "); " + verified.why()
+                        + " requires a certificate valid for " + tlsName);
+                return Optional.empty();
+            }
+            greeted = hello(c, results);
+            if (greeted.isEmpty()) return Optional.empty();
+            ext = greeted.get();
+        } else if (tryTls && ext.has("STARTTLS")) {
             stage = "STARTTLS";
             c.send("STARTTLS");
             c.flush();
@@ -169,13 +222,13 @@ final class SmtpClient {
     /** EHLO (LHLO for LMTP), falling back to HELO when an SMTP server refuses EHLO; empty when refused. */
     private Optional<Extensions> hello(SmtpConnection c, RecipientResults results) throws IOException {
         stage = lmtp ? "LHLO" : "EHLO";
-        c.send(stage + " " + settings.hostname());
+        c.send(stage + " " + profile.helo());
         c.flush();
         SmtpReply reply = c.read();
         if (reply.positive()) return Optional.of(Extensions.of(reply));
         if (!lmtp && reply.permanent()) {
             stage = "HELO";
-            c.send("HELO " + settings.hostname());
+            c.send("HELO " + profile.helo());
             c.flush();
             reply = c.read();
             if (reply.positive()) return Optional.of(Extensions.none());
@@ -203,6 +256,15 @@ final class SmtpClient {
         List<String> recipients = results.unresolved();
         if (recipients.isEmpty()) return false;
         String mail = "MAIL FROM:<" + envelope.mailFrom() + ">";
+        if (profile.requireTls()) {
+            if (!ext.has("REQUIRETLS")) {
+                // RFC 8689 §4.2.1: the next hop must promise to keep requiring TLS, or the message is not sent.
+                results.resolveUnresolved(new SmtpReply(550, List.of("5.7.30 REQUIRETLS not supported by " + peer)),
+                        "5.7.30 REQUIRETLS: " + peer + " does not offer REQUIRETLS, so the message is not sent (RFC 8689 §4.2.1)");
+                return false;
+            }
+            mail += " REQUIRETLS";
+        }
         if (ext.has("SIZE")) mail += " SIZE=" + (prepend.length + Files.size(content));
         if (ext.has("SMTPUTF8") && !isAscii(envelope.mailFrom(), recipients)) mail += " SMTPUTF8";
         boolean pipelining = ext.has("PIPELINING");

@@ -49,8 +49,15 @@ final class SmtpConnection implements Closeable {
     }
 
     static SmtpConnection open(String host, int port, Duration connectTimeout, Duration readTimeout) throws IOException {
+        return open(host, port, java.util.Optional.empty(), connectTimeout, readTimeout);
+    }
+
+    /** As above, from {@code source} when given (a delivery pool's own address). */
+    static SmtpConnection open(String host, int port, java.util.Optional<java.net.InetAddress> source,
+                               Duration connectTimeout, Duration readTimeout) throws IOException {
         Socket s = new Socket();
         try {
+            if (source.isPresent()) s.bind(new InetSocketAddress(source.get(), 0));
             s.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
             s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
             s.setTcpNoDelay(true);
@@ -102,17 +109,24 @@ final class SmtpConnection implements Closeable {
      * eavesdroppers. Authenticated TLS (MTA-STS, DANE, a tenant's pinned name) comes with outbound delivery.
      */
     void startTls(String host) throws IOException {
+        startTls(host, TRUST_ALL, false);
+    }
+
+    /**
+     * STARTTLS with {@code context}'s trust; with {@code verifyName} the certificate must also name {@code host}
+     * (RFC 6125, as HTTPS checks it) — what MTA-STS (RFC 8461 §4.2) and REQUIRETLS ask for.
+     */
+    void startTls(String host, SSLContext context, boolean verifyName) throws IOException {
         if (in.available() > 0) {
             // Bytes the server sent before the handshake would be trusted as if they came over TLS (CVE-2011-0411).
             throw new ProtocolException("server sent data after its STARTTLS reply, before the TLS handshake");
         }
-        SSLSocket tls = (SSLSocket) TRUST_ALL.getSocketFactory().createSocket(socket, host, socket.getPort(), true);
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, host, socket.getPort(), true);
         tls.setUseClientMode(true);
-        if (!host.contains(":") && !host.matches("[0-9.]+")) {
-            SSLParameters params = tls.getSSLParameters();
-            params.setServerNames(List.of(new SNIHostName(host)));
-            tls.setSSLParameters(params);
-        }
+        SSLParameters params = tls.getSSLParameters();
+        if (!host.contains(":") && !host.matches("[0-9.]+")) params.setServerNames(List.of(new SNIHostName(host)));
+        if (verifyName) params.setEndpointIdentificationAlgorithm("HTTPS");
+        tls.setSSLParameters(params);
         tls.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
         tls.startHandshake();
         attach(tls);

@@ -27,6 +27,15 @@ sealed interface Command {
         @Override public Verb verb() { return Verb.BDAT; }
     }
 
+    /**
+     * AUTH with its SASL mechanism (upper-cased) and the initial response when the client sent one (RFC 4954 §4;
+     * "=" stands for an empty one). The response carries credentials: it is never logged or traced.
+     */
+    record Auth(String mechanism, java.util.Optional<String> initialResponse) implements Command {
+        @Override public Verb verb() { return Verb.AUTH; }
+        @Override public String toString() { return "Auth[" + mechanism + "]"; }
+    }
+
     /** Every other verb: its arguments, if any, were checked and carry nothing the session needs. */
     record Simple(Verb verb) implements Command {
     }

@@ -47,7 +47,8 @@ final class CommandParser {
             case BDAT -> bdat(args);
             case DATA, RSET, QUIT, STARTTLS -> noArguments(verb, args);
             case VRFY, EXPN -> withArgument(verb, args);
-            case NOOP, HELP, AUTH, GET, POST, HEAD, PUT, CONNECT -> new Command.Simple(verb);
+            case AUTH -> auth(args);
+            case NOOP, HELP, GET, POST, HEAD, PUT, CONNECT -> new Command.Simple(verb);
         };
     }
 
@@ -122,6 +123,16 @@ final class CommandParser {
         Matcher m = BDAT_ARGS.matcher(args);
         if (!m.matches()) throw new SmtpSyntaxException(501, "5.5.4", "Syntax: BDAT count [LAST]");
         return new Command.Bdat(Long.parseLong(m.group(1)), m.group(2) != null);
+    }
+
+    /** RFC 4954 §4: {@code AUTH mechanism [initial-response]}; mechanism names are case-insensitive. */
+    private static Command auth(String args) throws SmtpSyntaxException {
+        String[] words = stripTrailingSpaces(args).split(" +", -1);
+        if (words.length < 1 || words.length > 2 || words[0].isEmpty() || !words[0].matches("[A-Za-z0-9_-]{1,20}")) {
+            throw new SmtpSyntaxException(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
+        }
+        return new Command.Auth(words[0].toUpperCase(java.util.Locale.ROOT),
+                words.length == 2 ? java.util.Optional.of(words[1]) : java.util.Optional.empty());
     }
 
     private static Command noArguments(Verb verb, String args) throws SmtpSyntaxException {

@@ -41,7 +41,7 @@ final class EnvelopeCommands {
         state.helo(hello.helo());
         String hostname = session.settings().hostname();
         session.reply(hello.verb() == Verb.EHLO
-                ? ProtocolReplies.ehloAccepted(hostname, session.settings().maxMessageSize(), offerStartTls())
+                ? ProtocolReplies.ehloAccepted(hostname, session.settings().maxMessageSize(), offerStartTls(), session.authAdvertised())
                 : ProtocolReplies.heloAccepted(hostname));
     }
 
@@ -132,6 +132,22 @@ final class EnvelopeCommands {
             TlsInfo info = serverTls.get().describe(session.connection().tlsSocket());
             session.tell("tlsEstablished", () -> session.handler().tlsEstablished(info));
         }
+    }
+
+    /**
+     * Implicit TLS (RFC 8314 §3.3, the "submissions" port): the handshake before the greeting. Empty when it failed
+     * or no TLS is configured; the session then ends quietly.
+     */
+    Optional<TlsInfo> implicitTls() {
+        Optional<ServerTls> serverTls = serverTls();
+        if (serverTls.isEmpty()) return Optional.empty();
+        try {
+            session.connection().startTls(serverTls.get(), session.settings().commandTimeout());
+        } catch (IOException e) {
+            LOG.debug("implicit TLS handshake failed: {}", e.toString());
+            return Optional.empty();
+        }
+        return Optional.of(serverTls.get().describe(session.connection().tlsSocket()));
     }
 
     private Optional<ServerTls> serverTls() {

@@ -23,7 +23,7 @@ final class ProtocolReplies {
     }
 
     static Reply help() {
-        return Reply.of(214, "2.0.0", "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP STARTTLS");
+        return Reply.of(214, "2.0.0", "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP STARTTLS AUTH");
     }
 
     static Reply bye() { return Reply.of(221, "2.0.0", "Bye"); }
@@ -41,16 +41,42 @@ final class ProtocolReplies {
 
     /** The EHLO reply: our domain, then one extension keyword per line (RFC 5321 §4.1.1.1). */
     static Reply ehloAccepted(String hostname, long maxMessageSize, boolean offerStartTls) {
+        return ehloAccepted(hostname, maxMessageSize, offerStartTls, false);
+    }
+
+    /** @param offerAuth RFC 4954 §3: "AUTH" with the mechanisms, only where they may be used (under TLS) */
+    static Reply ehloAccepted(String hostname, long maxMessageSize, boolean offerStartTls, boolean offerAuth) {
         List<String> lines = new ArrayList<>();
         lines.add(hostname);
         lines.add("PIPELINING");                // RFC 2920
         lines.add("SIZE " + maxMessageSize);    // RFC 1870
         if (offerStartTls) lines.add("STARTTLS"); // RFC 3207 §4: not once TLS is active
+        if (offerAuth) lines.add("AUTH PLAIN LOGIN");
         lines.add("ENHANCEDSTATUSCODES");       // RFC 2034
         lines.add("8BITMIME");                  // RFC 6152
         lines.add("SMTPUTF8");                  // RFC 6531
         lines.add("CHUNKING");                  // RFC 3030
         return new Reply(250, "", lines);
+    }
+
+    // --- AUTH (RFC 4954 §4 and §6) -------------------------------------------------------------------------------
+
+    /** RFC 4954 §6 / RFC 3207 §4: a plaintext password mechanism before TLS. */
+    static Reply authNeedsTls() { return Reply.of(530, "5.7.0", "Must issue a STARTTLS command first"); }
+
+    /** RFC 4954 §4: AUTH is not permitted once the session is authenticated. */
+    static Reply alreadyAuthenticated() { return Reply.of(503, "5.5.1", "Error: already authenticated"); }
+
+    static Reply unknownAuthMechanism() { return Reply.of(504, "5.5.4", "Unrecognized authentication type; use PLAIN or LOGIN"); }
+
+    static Reply authCancelled() { return Reply.of(501, "5.0.0", "Authentication cancelled"); }
+
+    static Reply badAuthEncoding() { return Reply.of(501, "5.5.2", "Cannot decode the authentication response"); }
+
+    static Reply authLineTooLong() { return Reply.of(500, "5.5.6", "Authentication exchange line is too long"); }
+
+    static Reply authorizationIdentityRefused() {
+        return Reply.of(535, "5.7.8", "Authentication credentials invalid: authorization identity not allowed");
     }
 
     // --- sequence (RFC 5321 §4.1.4, 503) ----------------------------------------------------------------------

@@ -1,7 +1,5 @@
 package org.postern.smtp;
 
-import java.util.Optional;
-
 /**
  * What an SMTP session asks its owner at each phase. The SMTP layer knows no tenant and no policy:
  * it parses, enforces protocol order and limits, and writes the replies it is given.
@@ -26,8 +24,20 @@ public interface SessionHandler {
      */
     void tlsEstablished(TlsInfo tls);
 
-    /** Authenticated user for this session (submission). Empty unless the handler supports AUTH. */
-    default Optional<Reply> authenticate(String mechanism, String user, String password) { return Optional.empty(); }
+    /**
+     * Whether this listener offers SMTP AUTH (RFC 4954). The session advertises it, and accepts AUTH, only once TLS
+     * protects the connection (STARTTLS or implicit TLS); before that AUTH gets {@code 530 5.7.0}.
+     */
+    default boolean offersAuth() { return false; }
+
+    /**
+     * AUTH PLAIN or LOGIN: the credentials the client sent, decoded. Answers {@code 235 2.7.0} for a user it
+     * accepts (the session is then authenticated as {@code user}) or a refusal ({@code 535 5.7.8} bad credentials,
+     * {@code 454 4.7.0} while locked out). The password must never be logged.
+     */
+    default Reply authenticate(String mechanism, String user, String password) {
+        return Reply.of(502, "5.5.1", "Error: AUTH not implemented");
+    }
 
     Reply mailFrom(MailFrom mailFrom);
 
@@ -54,6 +64,16 @@ public interface SessionHandler {
      */
     default Reply earlyTalker(int octets, java.time.Duration pause) {
         return Reply.of(554, "5.7.1", "Protocol error: talking before the greeting");
+    }
+
+    /**
+     * The listener takes the PROXY protocol and this connection's header was missing or garbled, or came from a peer
+     * that is not a trusted proxy ({@code why} says which). {@code peer} names the connection's own peer, since the
+     * client behind it is unknown. Answers the refusal to send; the connection is then closed. {@link #connect} is
+     * not called for such a connection.
+     */
+    default Reply proxyRefused(ConnectionInfo peer, String why) {
+        return Reply.of(554, "5.7.1", "Service unavailable; PROXY protocol header refused");
     }
 
     /** The connection ended (QUIT, timeout, drop); {@code reason} says which. */

@@ -13,6 +13,8 @@ final class SessionState {
     private Transaction transaction;
     /** The handler has seen a MAIL since its last reset(): the next MAIL must reset it first. */
     private boolean handlerHasTransaction;
+    /** The user AUTH accepted; kept for the whole connection (RFC 4954 §4: AUTH only once per session). */
+    private String authenticatedUser;
     private int commands;
     private int errors;
     private int errorsTotal;
@@ -38,6 +40,9 @@ final class SessionState {
 
     boolean handlerHasTransaction() { return handlerHasTransaction; }
     void handlerHasTransaction(boolean value) { this.handlerHasTransaction = value; }
+
+    Optional<String> authenticatedUser() { return Optional.ofNullable(authenticatedUser); }
+    void authenticated(String user) { this.authenticatedUser = user; }
 
     int countCommand() { return ++commands; }
     int commands() { return commands; }

@@ -51,10 +51,12 @@ public final class SmtpServer implements AutoCloseable {
     private final SmtpSettings settings;
     private final SessionHandlerFactory handlers;
     private final Supplier<Optional<ServerTls>> tls;
+    private final boolean implicitTls;
     private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile Optional<ProxySettings> proxy = Optional.empty();
     private ServerSocket serverSocket;
     private Thread acceptor;
     private ScheduledExecutorService watchdog;
@@ -66,6 +68,16 @@ public final class SmtpServer implements AutoCloseable {
      */
     public SmtpServer(InetSocketAddress bindAddress, String listener, SmtpSettings settings,
                       SessionHandlerFactory handlers, Supplier<Optional<ServerTls>> tls) {
+        this(bindAddress, listener, settings, handlers, tls, false);
+    }
+
+    /**
+     * @param implicitTls the TLS handshake comes first, before the greeting (RFC 8314 §3.3, port 465 style);
+     *                    {@code tls} must then supply a context
+     */
+    public SmtpServer(InetSocketAddress bindAddress, String listener, SmtpSettings settings,
+                      SessionHandlerFactory handlers, Supplier<Optional<ServerTls>> tls, boolean implicitTls) {
+        this.implicitTls = implicitTls;
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -77,6 +89,25 @@ public final class SmtpServer implements AutoCloseable {
     public SmtpServer(InetSocketAddress bindAddress, String listener, SmtpSettings settings,
                       SessionHandlerFactory handlers) {
         this(bindAddress, listener, settings, handlers, Optional::empty);
+    }
+
+    /**
+     * PROXY protocol on this listener: every connection must start with a v1 or v2 header from a peer that
+     * {@code trusted} accepts, received in full within {@code timeout}; the client it names is the session's client.
+     *
+     * @param trusted the load balancers allowed to speak for clients
+     */
+    public record ProxySettings(java.util.function.Predicate<java.net.InetAddress> trusted, Duration timeout) {
+        public ProxySettings {
+            Objects.requireNonNull(trusted, "trusted");
+            if (timeout.toMillis() < 1) throw new IllegalArgumentException("timeout must be at least 1 ms");
+        }
+    }
+
+    /** Takes the PROXY protocol (call before {@link #start()}). */
+    public SmtpServer withProxyProtocol(ProxySettings settings) {
+        this.proxy = Optional.of(settings);
+        return this;
     }
 
     /** Binds and starts accepting. */
@@ -99,6 +130,11 @@ public final class SmtpServer implements AutoCloseable {
         ServerSocket socket = serverSocket;
         if (socket == null) throw new IllegalStateException("not started");
         return socket.getLocalPort();
+    }
+
+    /** The listener's name ("smtp", "submission", "submissions"). */
+    public String listener() {
+        return listener;
     }
 
     /** Connections open right now (for metrics). */
@@ -132,10 +168,16 @@ public final class SmtpServer implements AutoCloseable {
     private void serve(Socket socket) {
         SmtpSession session = null;
         try {
-            SmtpConnection connection = new SmtpConnection(socket);
             ConnectionInfo info = new ConnectionInfo(newSessionId(), socket.getInetAddress(), socket.getPort(),
                     socket.getLocalAddress(), socket.getLocalPort(), listener);
-            session = new SmtpSession(settings, handlers.newSession(), info, connection, tls);
+            SessionHandler handler = handlers.newSession();
+            if (proxy.isPresent()) {
+                Optional<ConnectionInfo> client = behindProxy(proxy.get(), socket, info, handler);
+                if (client.isEmpty()) return;
+                info = client.get();
+            }
+            SmtpConnection connection = new SmtpConnection(socket);
+            session = new SmtpSession(settings, handler, info, connection, tls, implicitTls);
             sessions.add(session);
             if (closing.get()) session.requestShutdown();
             session.run();
@@ -146,6 +188,38 @@ public final class SmtpServer implements AutoCloseable {
             if (session != null) sessions.remove(session);
             open.decrementAndGet();
         }
+    }
+
+    /**
+     * The client a trusted proxy names, or empty when the connection was refused (a 554 sent, the socket closed): from
+     * a peer that is not trusted nothing is read at all; from a trusted one the header must be complete and valid.
+     */
+    private Optional<ConnectionInfo> behindProxy(ProxySettings p, Socket socket, ConnectionInfo peer, SessionHandler handler) throws IOException {
+        String why;
+        if (!p.trusted().test(socket.getInetAddress())) {
+            why = "connection from " + socket.getInetAddress().getHostAddress() + ", which is not a trusted proxy";
+        } else {
+            try {
+                return Optional.of(switch (ProxyProtocol.read(socket, p.timeout())) {
+                    case ProxyHeader.Proxied h -> new ConnectionInfo(peer.sessionId(), h.source().getAddress(), h.source().getPort(),
+                            h.destination().getAddress(), h.destination().getPort(), listener);
+                    case ProxyHeader.Local l -> peer; // the balancer's own health check
+                });
+            } catch (ProxyProtocolException e) {
+                why = e.getMessage();
+            }
+        }
+        LOG.debug("SMTP listener {}: PROXY protocol refused: {}", listener, why);
+        try {
+            Reply reply = handler.proxyRefused(peer, why);
+            SmtpConnection connection = new SmtpConnection(socket);
+            connection.writer().send(reply);
+            connection.writer().flush();
+        } finally {
+            closeQuietly(socket);
+            handler.closed("proxy-protocol");
+        }
+        return Optional.empty();
     }
 
     private void closeStalledWrites() {

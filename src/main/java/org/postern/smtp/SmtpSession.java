@@ -31,6 +31,8 @@ final class SmtpSession implements Runnable {
     private final SessionState state = new SessionState();
     private final EnvelopeCommands envelope;
     private final MessageCommands message;
+    private final AuthCommand auth;
+    private final boolean implicitTls;
     private final long startedNanos = System.nanoTime();
     private CloseReason closing;
     private volatile boolean shutdownRequested;
@@ -39,6 +41,12 @@ final class SmtpSession implements Runnable {
 
     SmtpSession(SmtpSettings settings, SessionHandler handler, ConnectionInfo connectionInfo,
                 SmtpConnection connection, Supplier<Optional<ServerTls>> tls) {
+        this(settings, handler, connectionInfo, connection, tls, false);
+    }
+
+    /** @param implicitTls the TLS handshake comes before the greeting (RFC 8314 §3.3) */
+    SmtpSession(SmtpSettings settings, SessionHandler handler, ConnectionInfo connectionInfo,
+                SmtpConnection connection, Supplier<Optional<ServerTls>> tls, boolean implicitTls) {
         this.settings = settings;
         this.handler = handler;
         this.calls = new HandlerCalls(handler, connectionInfo.sessionId());
@@ -46,6 +54,8 @@ final class SmtpSession implements Runnable {
         this.connection = connection;
         this.envelope = new EnvelopeCommands(this, tls);
         this.message = new MessageCommands(this);
+        this.auth = new AuthCommand(this);
+        this.implicitTls = implicitTls;
     }
 
     @Override
@@ -70,7 +80,14 @@ final class SmtpSession implements Runnable {
     }
 
     private CloseReason converse() throws IOException {
+        // RFC 8314 §3.3: on an implicit-TLS port the handshake comes first, before any SMTP.
+        Optional<TlsInfo> implicit = Optional.empty();
+        if (implicitTls) {
+            implicit = envelope.implicitTls();
+            if (implicit.isEmpty()) return CloseReason.TLS_FAILED;
+        }
         Reply greeting = ask("connect", () -> handler.connect(connectionInfo));
+        implicit.ifPresent(info -> tell("tlsEstablished", () -> handler.tlsEstablished(info)));
         if (greeting.isPositive() && !settings.greetPause().isZero()) {
             int early = connection.octetsBeforeGreeting(settings.greetPause());
             if (early > 0) {
@@ -160,6 +177,7 @@ final class SmtpSession implements Runnable {
             case Command.Mail mail -> envelope.mail(mail);
             case Command.Rcpt rcpt -> envelope.rcpt(rcpt);
             case Command.Bdat bdat -> message.bdat(bdat);
+            case Command.Auth a -> auth.auth(a);
             case Command.Simple simple -> simple(simple.verb());
         }
     }
@@ -176,8 +194,7 @@ final class SmtpSession implements Runnable {
                 reply(ProtocolReplies.bye());
                 close(CloseReason.QUIT);
             }
-            // AUTH is not offered on this listener yet: "not implemented" rather than "bad sequence".
-            case EXPN, AUTH -> refuse(verb.name(), ProtocolReplies.notImplemented(verb));
+            case EXPN -> refuse(verb.name(), ProtocolReplies.notImplemented(verb));
             default -> throw new IllegalStateException("no simple handling for " + verb);
         }
     }
@@ -188,6 +205,7 @@ final class SmtpSession implements Runnable {
     SessionHandler handler() { return handler; }
     SmtpConnection connection() { return connection; }
     SessionState state() { return state; }
+    boolean authAdvertised() { return auth.advertised(); }
 
     /** Queues a positive reply the session makes itself. */
     void reply(Reply reply) {

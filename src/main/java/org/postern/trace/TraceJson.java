@@ -54,7 +54,18 @@ public final class TraceJson {
             e.put("node", d.node());
         }
         o.put("node", r.node());
+        o.put("receivedBy", r.node());
+        o.put("deliveredBy", deliveredBy(deliveries).orElse(null));
         return o;
+    }
+
+    /**
+     * The node(s) that delivered the message (node.name; several when recipients or a release were delivered from
+     * different nodes), from its delivery events; empty before any delivery.
+     */
+    public static java.util.Optional<String> deliveredBy(List<DeliveryEvent> deliveries) {
+        var nodes = deliveries.stream().filter(d -> d.outcome() == TraceStatus.Delivered).map(DeliveryEvent::node).distinct().toList();
+        return nodes.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join(", ", nodes));
     }
 
     public static String line(TraceRecord r, List<DeliveryEvent> deliveries) {
@@ -70,7 +81,8 @@ public final class TraceJson {
                 .append("  to=").append(String.join(",", r.recipients()))
                 .append("  client=").append(r.clientIp())
                 .append(r.subject().map(s -> "  subject=\"" + s + "\"").orElse(""))
-                .append('\n').append("    reply: ").append(r.smtpReply()).append(" (").append(r.phase()).append(")\n");
+                .append('\n').append("    reply: ").append(r.smtpReply()).append(" (").append(r.phase()).append(")\n")
+                .append("    received by ").append(r.node()).append(deliveredBy(deliveries).map(n -> ", delivered by " + n).orElse("")).append('\n');
         for (DecisionEntry d : r.decisions()) {
             sb.append("    ").append(d.stage()).append(" -> ").append(d.outcome()).append(": ").append(d.reason());
             if (!d.setting().isEmpty()) sb.append(" [").append(d.setting()).append(']');

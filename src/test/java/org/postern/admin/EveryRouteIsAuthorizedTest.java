@@ -30,7 +30,7 @@ class EveryRouteIsAuthorizedTest {
     static void stop() { if (f != null) f.close(); }
 
     private static String concrete(Route r, String tenant) {
-        return r.path().replace("{id}", tenant).replace("{ref}", "NOSUCHREF").replace("{qid}", "NOSUCHID");
+        return r.path().replace("{id}", tenant).replace("{ref}", "NOSUCHREF").replace("{qid}", "NOSUCHID").replace("{email}", "nobody@fabrikam.test");
     }
 
     @Test

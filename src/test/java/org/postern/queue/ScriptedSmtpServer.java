@@ -50,7 +50,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
     final List<String> messages = new CopyOnWriteArrayList<>();
     private final ServerSocket server;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
-    private final SSLContext tls = selfSigned();
+    volatile SSLContext tls = selfSigned();   // a test may set one whose certificate names a host
 
     ScriptedSmtpServer() throws IOException {
         server = new ServerSocket();

@@ -42,6 +42,27 @@ abstract class AccountStoreContract extends StoreContract {
     }
 
     @Test
+    void aRestrictionStaysUntilTheTenantLiftsItAndOnlyTheTenant() {
+        var restrictions = new org.postern.account.SendingRestrictions(db.database().dataSource());
+        String email = unique("burst");
+        java.time.Instant at = java.time.Instant.parse("2026-11-28T10:00:00Z");
+        assertThat(restrictions.isRestricted(email)).isFalse();
+        assertThat(restrictions.restrict("contoso", email, "reached 5 recipients-per-hour", at)).isTrue();
+        assertThat(restrictions.restrict("contoso", email, "again", at.plusSeconds(60))).isFalse();
+        assertThat(restrictions.isRestricted(email.toUpperCase(java.util.Locale.ROOT))).isTrue();
+        assertThat(restrictions.list("contoso")).anySatisfy(r -> {
+            assertThat(r.email()).isEqualTo(email);
+            assertThat(r.since()).isEqualTo(at);
+            assertThat(r.reason()).isEqualTo("reached 5 recipients-per-hour");
+        });
+        assertThat(restrictions.lift("fabrikam", email)).isFalse();
+        assertThat(restrictions.isRestricted(email)).isTrue();
+        assertThat(restrictions.lift("contoso", email)).isTrue();
+        assertThat(restrictions.isRestricted(email)).isFalse();
+        assertThat(restrictions.lift("contoso", email)).isFalse();
+    }
+
+    @Test
     void anAddressBelongsToOneTenant() {
         String email = unique("bob");
         accounts().add("contoso", email, Role.USER, "pw1");

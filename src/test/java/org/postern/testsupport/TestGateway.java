@@ -37,16 +37,22 @@ public class TestGateway implements AutoCloseable {
 
     /** As above, on a clock the test controls (expiring entries, rates). */
     public TestGateway(Path dir, String hostname, String extraYaml, Clock clock) {
+        this(dir, hostname, extraYaml, clock, false);
+    }
+
+    /** With {@code submission}: also the submission listeners (STARTTLS and implicit TLS), on free ports. */
+    public TestGateway(Path dir, String hostname, String extraYaml, Clock clock, boolean submission) {
         this.dir = dir;
         this.hostname = hostname;
         this.configFile = dir.resolve("postern.yaml");
         this.dns = InProcessDnsServer.start();
         String yaml = """
                 node: { hostname: %1$s, data-dir: "%2$s" }
-                listeners: { smtp: { address: 127.0.0.1, port: 0 }, admin: { address: 127.0.0.1, port: 0 } }
+                listeners: { smtp: { address: 127.0.0.1, port: 0 }, admin: { address: 127.0.0.1, port: 0 }%4$s }
                 store: { url: "jdbc:h2:file:%2$s/postern" }
                 dns: { servers: ["%3$s"], timeout: 1s }
-                """.formatted(hostname, dir, dns.address()) + extraYaml;
+                """.formatted(hostname, dir, dns.address(), submission
+                ? ", submission: { address: 127.0.0.1, port: 0 }, submissions: { address: 127.0.0.1, port: 0 }" : "") + extraYaml;
         try {
             Files.createDirectories(dir);
             Files.writeString(configFile, yaml);
@@ -63,6 +69,16 @@ public class TestGateway implements AutoCloseable {
     /** A client connected to the SMTP listener (the greeting not yet read). */
     public TestSmtpClient client() {
         return TestSmtpClient.connect(gateway.smtpPort());
+    }
+
+    /** A client connected to the submission listener (STARTTLS), the greeting read. */
+    public TestSmtpClient submissionClient() {
+        return TestSmtpClient.connect(gateway.submissionPort("submission").orElseThrow());
+    }
+
+    /** A client connected to the implicit-TLS submission listener, the handshake done and the greeting read. */
+    public TestSmtpClient submissionsClient() {
+        return TestSmtpClient.connectImplicitTls(gateway.submissionPort("submissions").orElseThrow());
     }
 
     /** One whole transaction on its own connection: the reply to the end of data (or to the first refusal). */

@@ -105,8 +105,39 @@ public final class TestSmtpClient implements Closeable {
     }
 
     private TestSmtpClient(Socket socket) throws IOException {
+        this(socket, new byte[0]);
+    }
+
+    /** Sends {@code preamble} (a PROXY protocol header, say) before reading the greeting. */
+    private TestSmtpClient(Socket socket, byte[] preamble) throws IOException {
         attach(socket);
+        if (preamble.length > 0) {
+            out.write(preamble);
+            out.flush();
+        }
         this.greeting = readReply();
+    }
+
+    /**
+     * Connects from {@code localAddress} (null: any), sends {@code preamble} as a load balancer would send its PROXY
+     * protocol header, then reads the greeting.
+     */
+    public static TestSmtpClient connectThroughProxy(String localAddress, int port, byte[] preamble) {
+        Socket s = new Socket();
+        try {
+            if (localAddress != null) s.bind(new InetSocketAddress(localAddress, 0));
+            s.connect(new InetSocketAddress("127.0.0.1", port), (int) DEFAULT_TIMEOUT.toMillis());
+            s.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());
+            s.setTcpNoDelay(true);
+            return new TestSmtpClient(s, preamble);
+        } catch (IOException e) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // nothing
+            }
+            throw new UncheckedIOException("cannot connect to 127.0.0.1:" + port, e);
+        }
     }
 
     private void attach(Socket s) throws IOException {
@@ -149,6 +180,39 @@ public final class TestSmtpClient implements Closeable {
             }
             throw new UncheckedIOException("cannot connect to " + host + ":" + port, e);
         }
+    }
+
+    /** Connects to 127.0.0.1:port with TLS from the first octet (RFC 8314 implicit TLS), trusting any certificate. */
+    public static TestSmtpClient connectImplicitTls(int port) {
+        try {
+            SSLSocket s = (SSLSocket) trustAll().createSocket("127.0.0.1", port);
+            s.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());
+            s.startHandshake();
+            return new TestSmtpClient(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect with TLS to port " + port, e);
+        }
+    }
+
+    /** A TLS socket factory that trusts any server certificate (the gateway's is self-signed in tests). */
+    public static SSLSocketFactory trustAll() {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[]{new javax.net.ssl.X509TrustManager() {
+                @Override public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) { }
+                @Override public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) { }
+                @Override public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+            }}, null);
+            return context.getSocketFactory();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** AUTH PLAIN with the initial response (RFC 4616): empty authorization identity, user, password. */
+    public Reply authPlain(String user, String password) {
+        String token = java.util.Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+        return command("AUTH PLAIN " + token);
     }
 
     /** The reply read right after connecting (normally 220). */

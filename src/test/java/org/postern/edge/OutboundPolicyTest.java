@@ -1,0 +1,111 @@
+package org.postern.edge;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postern.testsupport.TestGateway;
+import org.postern.testsupport.TestSmtpClient;
+import org.postern.trace.DecisionEntry;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The operator's and tenants' other outbound choices over real SMTP: {@code outbound.spam: reject} refuses spam in
+ * the session instead of sending it from the high-risk pool; {@code on-limit: alert} refuses over the limit
+ * temporarily and tells the admins once, without restricting anyone; a tenant's total limit restricts no user.
+ */
+class OutboundPolicyTest {
+
+    @TempDir static Path dir;
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() {
+        gw = new TestGateway(dir, "mx.outpol.postern.test", """
+                outbound: { helo: mx.outpol.postern.test, mx-port: 1, spam: reject }
+                tenants:
+                  - id: tailspin
+                    domains: [tailspin.test]
+                    delivery: "maildir:%1$s/mail/tailspin"
+                    outbound: { recipients-per-hour: 2, on-limit: alert }
+                  - id: fourthcoffee
+                    domains: [fourthcoffee.test]
+                    delivery: "maildir:%1$s/mail/fourthcoffee"
+                    transport-rules:
+                      - { name: outbound-bulk, priority: 1, when: { direction: outbound, subject-contains: ["[bulk-test]"] }, then: { set-scl: 9 } }
+                  - id: woodgrove
+                    domains: [woodgrove.test]
+                    delivery: "maildir:%1$s/mail/woodgrove"
+                    outbound: { recipients-per-hour: 100, recipients-per-day: 3, on-limit: restrict }
+                """.formatted(dir), Clock.systemUTC(), true);
+        gw.dns.addMx("example.net", 10, "mx.example.net").addA("mx.example.net", "127.0.0.1");
+        SubmissionTest.cliWith(gw, "pw-1\n", "user", "add", "--tenant", "tailspin", "--email", "ann@tailspin.test", "--password-stdin");
+        SubmissionTest.cliWith(gw, "pw-2\n", "user", "add", "--tenant", "tailspin", "--email", "admin@tailspin.test", "--role", "tenant-admin", "--password-stdin");
+        SubmissionTest.cliWith(gw, "pw-5\n", "user", "add", "--tenant", "fourthcoffee", "--email", "cy@fourthcoffee.test", "--password-stdin");
+        SubmissionTest.cliWith(gw, "pw-3\n", "user", "add", "--tenant", "woodgrove", "--email", "una@woodgrove.test", "--password-stdin");
+        SubmissionTest.cliWith(gw, "pw-4\n", "user", "add", "--tenant", "woodgrove", "--email", "duo@woodgrove.test", "--password-stdin");
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    @Test
+    void spamIsRefusedInTheSessionWhenTheOperatorSaysReject() {
+        try (TestSmtpClient c = SubmissionTest.login(gw.submissionClient(), "cy@fourthcoffee.test", "pw-5")) {
+            var refused = c.send("cy@fourthcoffee.test", List.of("x@example.net"),
+                    TestGateway.wellFormed("cy@fourthcoffee.test", "Subject: [bulk-test] offer\r\n\r\nbuy\r\n")).assertCode(550);
+            assertThat(refused.enhancedCode()).isEqualTo("5.7.1");
+            assertThat(refused.text()).contains("refused as spam, not sent (SCL 9)");
+            assertThat(gw.traceOf(refused).decisions()).extracting(DecisionEntry::reason).anyMatch(r -> r.startsWith("outbound.spam-refused: SCL 9"));
+        }
+    }
+
+    @Test
+    void alertModeRefusesTemporarilyTellsTheAdminsOnceAndRestrictsNobody() throws Exception {
+        try (TestSmtpClient c = SubmissionTest.login(gw.submissionClient(), "ann@tailspin.test", "pw-1")) {
+            c.mailFrom("ann@tailspin.test").assertCode(250);
+            c.rcptTo("a1@example.net").assertCode(250);
+            c.rcptTo("a2@example.net").assertCode(250);
+            var over = c.rcptTo("a3@example.net").assertCode(450);
+            assertThat(over.enhancedCode()).isEqualTo("4.7.1");
+            c.rcptTo("a4@example.net").assertCode(450);
+            c.rset().assertCode(250);
+            c.mailFrom("ann@tailspin.test").assertCode(250);
+        }
+        Path inbox = dir.resolve("mail/tailspin/admin@tailspin.test");
+        assertThat(SubmissionTest.awaitMaildir(inbox, Duration.ofSeconds(10))).contains("Subject: Outbound limit reached by ann@tailspin.test");
+        Thread.sleep(500);
+        try (Stream<Path> files = Files.list(inbox.resolve("new"))) {
+            assertThat(files.count()).as("one notice per hour, not one per refused recipient").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theTenantsTotalLimitRestrictsNoUser() throws IOException {
+        try (TestSmtpClient c = SubmissionTest.login(gw.submissionClient(), "una@woodgrove.test", "pw-3")) {
+            c.mailFrom("una@woodgrove.test").assertCode(250);
+            for (int i = 1; i <= 3; i++) c.rcptTo("w" + i + "@example.net").assertCode(250);
+        }
+        try (TestSmtpClient c = SubmissionTest.login(gw.submissionClient(), "duo@woodgrove.test", "pw-4")) {
+            c.mailFrom("duo@woodgrove.test").assertCode(250);
+            var over = c.rcptTo("w4@example.net").assertCode(450);
+            assertThat(over.text()).contains("tenant woodgrove reached 3 recipients-per-day");
+            c.rset().assertCode(250);
+            c.mailFrom("duo@woodgrove.test").assertCode(250);
+        }
+        try (TestSmtpClient c = SubmissionTest.login(gw.submissionClient(), "una@woodgrove.test", "pw-3")) {
+            c.mailFrom("una@woodgrove.test").assertCode(250);
+        }
+    }
+}
