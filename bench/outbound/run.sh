@@ -11,8 +11,9 @@
 # in-process DNS server, bench/outbound/BenchDns.java) and delivers to outbound.mx-port (the sink); Postfix relays
 # to the sink as relayhost (it has no way to ask a DNS server on another port) with OpenDKIM as its milter.
 #
-# Tunables (environment): MESSAGES=5000 SESSIONS=20 SIZE=4096 ALGORITHMS=rsa (rsa | both: RSA + Ed25519 on
-#   both sides) TIMEOUT=<seconds to wait for the sink> KEEP=1 (keep the work directory)
+# Tunables (environment): MESSAGES=5000 SESSIONS=20 SIZE=4096 ALGORITHMS=rsa (rsa | both: Postern dual-signs
+#   RSA + Ed25519; OpenDKIM stays RSA) TIMEOUT=<seconds to wait for the sink> KEEP=1 (keep the work directory)
+#   POSTERN_SIGN=0 (Postern without its dkim: entry, to see what signing costs)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -131,7 +132,7 @@ signatures_of_a_sample() {
   local f
   f=$(find "$SINK_DUMPS" -type f | head -1)
   [ -n "$f" ] || { echo "no message dumped"; return; }
-  grep -i -A2 '^DKIM-Signature:' "$f" | grep -o 'a=[a-z0-9-]*' | sort | tr '\n' ' '
+  { grep -i -A2 '^DKIM-Signature:' "$f" || true; } | { grep -o 'a=[a-z0-9-]*' || echo "none"; } | sort | tr '\n' ' '
 }
 
 RESULT_RATE=""; RESULT_INJECT=""; RESULT_SECS=""; RESULT_GOT=""; RESULT_CPU=""
@@ -197,7 +198,7 @@ tenants:
     delivery: "smtp://127.0.0.1:$SINK_PORT"
     connectors:
       - { name: onprem, kind: on-premises, match: { ips: [127.0.0.1/32] } }
-    dkim: [{ domain: bench.test, selector: b1 }]
+$( [ "${POSTERN_SIGN:-1}" = 1 ] && echo "    dkim: [{ domain: bench.test, selector: b1 }]" )
 EOF
   algo=$ALGORITHMS
   (cd "$ROOT" && ./postern dkim keygen --config "$conf" --tenant bench --domain bench.test --selector b1 --algorithm "$algo") \
@@ -233,11 +234,8 @@ run_postfix() {
     echo "b1-rsa._domainkey.bench.test bench.test:b1-rsa:$dk/keys/b1-rsa.key"
   } >"$dk/KeyTable"
   echo "*@bench.test b1-rsa._domainkey.bench.test" >"$dk/SigningTable"
-  if [ "$ALGORITHMS" = both ]; then
-    openssl genpkey -algorithm ED25519 -out "$dk/keys/b1-ed25519.key" 2>/dev/null
-    echo "b1-ed25519._domainkey.bench.test bench.test:b1-ed25519:$dk/keys/b1-ed25519.key" >>"$dk/KeyTable"
-    echo "*@bench.test b1-ed25519._domainkey.bench.test" >>"$dk/SigningTable"
-  fi
+  # ALGORITHMS=both: Debian's OpenDKIM 2.11 did not load an Ed25519 key from a KeyTable in our tries (the milter
+  # tempfailed every message), so the Postfix side signs with RSA only and the report says so.
   chown -R opendkim:opendkim "$dk"
   chmod 700 "$dk/keys"; chmod 600 "$dk"/keys/*
   cat >"$dk/opendkim.conf" <<EOF
@@ -334,6 +332,7 @@ EOF
   stop_pid_tree "$SINK_PID"
   local warn
   warn=$(grep -c -E 'warning|fatal|panic' "$pfx/log/maillog" 2>/dev/null || true)
+  [ "$RESULT_GOT" -ge "$MESSAGES" ] || log "OpenDKIM log tail: $(tail -3 "$WORK/opendkim.log" | tr '\n' ' ')"
   [ "${warn:-0}" -eq 0 ] || log "Postfix: $warn warning lines, e.g. $(grep -E 'warning|fatal|panic' "$pfx/log/maillog" | head -2 | tr '\n' ' ')"
 }
 
@@ -341,11 +340,12 @@ EOF
 [ "${SKIP_POSTFIX:-0}" = 1 ] || run_postfix
 
 echo
-echo "== Outbound with DKIM signing ($ALGORITHMS): $MESSAGES messages x $SIZE bytes, $SESSIONS sessions, 1 recipient, to smtp-sink"
-echo "   load: smtp-source -s $SESSIONS -l $SIZE -m $MESSAGES -f $SENDER -t $RCPT (CPUs: $(nproc); load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "== Outbound with DKIM signing (Postern: $ALGORITHMS; Postfix+OpenDKIM: rsa): $MESSAGES messages x $SIZE bytes, $SESSIONS sessions, 1 recipient, to smtp-sink"
+echo "   load: smtp-source -s $SESSIONS -l $SIZE -m $MESSAGES -f $SENDER -t $RCPT (CPUs: $(nproc); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-34s %s\n' "Postern msg/s (end to end):" "${POSTERN_RATE:-n/a}${POSTERN_GOT:+  ($POSTERN_GOT delivered in ${POSTERN_SECS}s; accepted at $POSTERN_INJECT msg/s)}"
 printf '%-34s %s\n' "Postfix+OpenDKIM msg/s (end to end):" "${POSTFIX_RATE:-n/a}${POSTFIX_GOT:+  ($POSTFIX_GOT delivered in ${POSTFIX_SECS}s; accepted at $POSTFIX_INJECT msg/s)}"
-if [ -n "$POSTERN_RATE" ] && [ -n "$POSTFIX_RATE" ] && [ "$POSTFIX_RATE" != n/a ] && [ "$POSTERN_RATE" != n/a ]; then
+if [ -n "$POSTERN_RATE" ] && [ -n "$POSTFIX_RATE" ] && [ "$POSTFIX_RATE" != n/a ] && [ "$POSTERN_RATE" != n/a ] \
+   && awk -v b="$POSTFIX_RATE" 'BEGIN { exit !(b > 0) }'; then
   printf '%-34s %s\n' "Ratio Postern/(Postfix+OpenDKIM):" "$(awk -v a="$POSTERN_RATE" -v b="$POSTFIX_RATE" 'BEGIN { printf "%.2f", a / b }')"
 else
   printf '%-34s %s\n' "Ratio Postern/(Postfix+OpenDKIM):" "n/a"

@@ -16,6 +16,8 @@ final class ConfigValidator {
         c.listeners().admin().ifPresent(l -> require(!l.takesProxyProtocol() && l.trustedProxies().isEmpty(),
                 "listeners.admin: proxy-protocol is for SMTP listeners only"));
         c.listeners().submission().ifPresent(l -> port("listeners.submission.port", l.port()));
+        c.listeners().submission().ifPresent(l -> proxy("listeners.submission", l));
+        c.listeners().submissions().ifPresent(l -> proxy("listeners.submissions", l));
         c.listeners().admin().ifPresent(l -> port("listeners.admin.port", l.port()));
         c.listeners().submissions().ifPresent(l -> port("listeners.submissions.port", l.port()));
         c.outbound().flatMap(OperatorConfig.Outbound::spam).ifPresent(v -> require(v.equals("high-risk-pool") || v.equals("reject"),

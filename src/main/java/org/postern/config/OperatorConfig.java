@@ -173,7 +173,8 @@ public record OperatorConfig(
     /**
      * Delivery of tenants' outbound mail to the internet (README "Outbound: delivery and DKIM"): the EHLO name, the
      * MX port (tests), the high-risk pool, per-destination limits, trust anchors for verified TLS (default: the
-     * JDK's), the HTTPS port MTA-STS policies are fetched from (tests), and when a DSN "delayed" is sent.
+     * JDK's), the HTTPS port MTA-STS policies are fetched from (tests), when a DSN "delayed" is sent, and whether
+     * DANE is used ({@code dane: true} declares that {@code dns.servers} validate DNSSEC, so their AD bit counts).
      *
      * @param spam outbound mail with a spam verdict: {@code high-risk-pool} (default) sends it from that pool, {@code reject} refuses it
      */
@@ -184,8 +185,10 @@ public record OperatorConfig(
                            @JsonProperty("destination-rate") Optional<Double> destinationRate,
                            @JsonProperty("tls-trust") Optional<String> tlsTrust,
                            @JsonProperty("mta-sts-port") Optional<Integer> mtaStsPort,
-                           @JsonProperty("dsn-delay") Optional<String> dsnDelay) {
+                           @JsonProperty("dsn-delay") Optional<String> dsnDelay,
+                           Optional<Boolean> dane) {
         public Outbound {
+            dane = dane == null ? Optional.empty() : dane;
             mxPort = mxPort == null ? Optional.empty() : mxPort;
             highRiskPool = highRiskPool == null ? Optional.empty() : highRiskPool;
             spam = spam == null ? Optional.empty() : spam;

@@ -1,6 +1,7 @@
 package org.postern.counters;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Named counters: budgets per time window and tallies of what is open now. Keys are the caller's ("msg:192.0.2.1");
@@ -24,11 +25,24 @@ public interface Counters extends AutoCloseable {
     /** The units used in the last {@code window} (the sliding estimate; 0 for a key never used). */
     double used(String key, Duration window);
 
+    /** Forgets what {@code key}'s budget per {@code window} used, on all nodes (a lockout lifted by a success). */
+    void forget(String key, Duration window);
+
     /** One more of {@code key} is open (a connection); returns how many are open now, on all nodes. */
     long opened(String key);
 
     /** One of {@code key} closed. */
     void closed(String key);
+
+    /** One more of each of {@code keys} is open; how many of each are open now (in one round trip where shared). */
+    default long[] opened(List<String> keys) {
+        return keys.stream().mapToLong(this::opened).toArray();
+    }
+
+    /** One of each of {@code keys} closed (in one round trip where shared). */
+    default void closed(List<String> keys) {
+        keys.forEach(this::closed);
+    }
 
     /** How many of {@code key} are open now, on all nodes. */
     long openNow(String key);

@@ -36,6 +36,11 @@ public final class LocalCounters implements Counters {
     }
 
     @Override
+    public void forget(String key, Duration window) {
+        budgets.remove(budgetKey(key, window));
+    }
+
+    @Override
     public long opened(String key) {
         return open.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
     }

@@ -74,15 +74,22 @@ public final class RedisCounters implements Counters {
 
     /** Also marks this incarnation live: a node that opens connections is alive even between heartbeats. */
     private static final String OPENED = SUM + """
-            redis.call('HSET', KEYS[2], ARGV[1], now_ms() + tonumber(ARGV[3]))
-            redis.call('PEXPIRE', KEYS[2], 2 * tonumber(ARGV[3]))
-            redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
-            redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            return live_sum(KEYS[1], KEYS[2])
+            local nodes = KEYS[#KEYS]
+            redis.call('HSET', nodes, ARGV[1], now_ms() + tonumber(ARGV[3]))
+            redis.call('PEXPIRE', nodes, 2 * tonumber(ARGV[3]))
+            local counts = {}
+            for k = 1, #KEYS - 1 do
+              redis.call('HINCRBY', KEYS[k], ARGV[1], 1)
+              redis.call('PEXPIRE', KEYS[k], ARGV[2])
+              counts[k] = live_sum(KEYS[k], nodes)
+            end
+            return counts
             """;
 
     private static final String CLOSED = """
-            if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+            for k = 1, #KEYS do
+              if redis.call('HINCRBY', KEYS[k], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS[k], ARGV[1]) end
+            end
             return 1
             """;
 
@@ -133,8 +140,11 @@ public final class RedisCounters implements Counters {
                 .clientName("postern-" + node.replaceAll("[^A-Za-z0-9._-]", "_"))
                 .build();
         var pool = new GenericObjectPoolConfig<redis.clients.jedis.Connection>();
-        pool.setMaxTotal(64);
-        pool.setMaxIdle(16);
+        // A script takes well under a millisecond, so 128 connections carry tens of thousands of calls per second. A
+        // session that still finds none free within the timeout is treated like an unreachable Redis (counts alone)
+        // rather than made to wait longer.
+        pool.setMaxTotal(128);
+        pool.setMaxIdle(128); // as many as may be open: a busy node must not close and reopen connections per command
         pool.setMaxWait(timeout);
         pool.setJmxEnabled(false);
         RedisClient client = RedisClient.builder().hostAndPort(JedisURIHelper.getHostAndPort(uri))
@@ -157,15 +167,35 @@ public final class RedisCounters implements Counters {
         return Double.parseDouble(String.valueOf(r));
     }
 
+    /** Both windows' keys in one DEL (one command, so atomic too). */
+    @Override
+    public void forget(String key, Duration window) {
+        eval("return redis.call('DEL', KEYS[1], KEYS[2])", windowKeys(key, SlidingWindow.at(clock.millis(), window)), List.of());
+    }
+
     @Override
     public long opened(String key) {
-        return (Long) eval(OPENED, List.of(prefix + "o:" + key, nodesKey), List.of(incarnation, Long.toString(TALLY_TTL.toMillis()),
-                Long.toString(NODE_TTL.toMillis())));
+        return opened(List.of(key))[0];
+    }
+
+    /** Every tally in one script: keys, then the live nodes' hash last. */
+    @Override
+    public long[] opened(List<String> keys) {
+        List<String> all = new java.util.ArrayList<>(keys.size() + 1);
+        keys.forEach(k -> all.add(prefix + "o:" + k));
+        all.add(nodesKey);
+        Object r = eval(OPENED, all, List.of(incarnation, Long.toString(TALLY_TTL.toMillis()), Long.toString(NODE_TTL.toMillis())));
+        return ((List<?>) r).stream().mapToLong(n -> (Long) n).toArray();
     }
 
     @Override
     public void closed(String key) {
-        eval(CLOSED, List.of(prefix + "o:" + key), List.of(incarnation));
+        closed(List.of(key));
+    }
+
+    @Override
+    public void closed(List<String> keys) {
+        eval(CLOSED, keys.stream().map(k -> prefix + "o:" + k).toList(), List.of(incarnation));
     }
 
     @Override

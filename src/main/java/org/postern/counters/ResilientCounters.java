@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +66,15 @@ public final class ResilientCounters implements Counters {
     }
 
     @Override
+    public void forget(String key, Duration window) {
+        local.forget(key, window);
+        call(() -> {
+            shared.forget(key, window);
+            return null;
+        }, () -> null);
+    }
+
+    @Override
     public long opened(String key) {
         long here = local.opened(key);
         return call(() -> shared.opened(key), () -> here);
@@ -75,6 +85,21 @@ public final class ResilientCounters implements Counters {
         local.closed(key);
         call(() -> {
             shared.closed(key);
+            return null;
+        }, () -> null);
+    }
+
+    @Override
+    public long[] opened(List<String> keys) {
+        long[] here = local.opened(keys);
+        return call(() -> shared.opened(keys), () -> here);
+    }
+
+    @Override
+    public void closed(List<String> keys) {
+        local.closed(keys);
+        call(() -> {
+            shared.closed(keys);
             return null;
         }, () -> null);
     }

@@ -115,6 +115,29 @@ public final class InProcessDnsServer implements AutoCloseable {
         throw new UncheckedIOException("no free loopback port for UDP and TCP", last);
     }
 
+    /**
+     * Answers for names at or under {@code zone} carry the AD bit, as a DNSSEC-validating resolver's do when
+     * the chain of trust held (for DANE tests); {@link #insecure} exempts names below it.
+     */
+    public InProcessDnsServer dnssecSigned(String zone) {
+        secureZones.add(name(zone));
+        return this;
+    }
+
+    /** Names at or under {@code zone} are answered without AD (an unsigned delegation below a signed zone). */
+    public InProcessDnsServer insecure(String zone) {
+        insecureZones.add(name(zone));
+        return this;
+    }
+
+    private boolean validated(Name n) {
+        boolean insecure = insecureZones.stream().anyMatch(z -> n.subdomain(z));
+        return !insecure && secureZones.stream().anyMatch(z -> n.subdomain(z));
+    }
+
+    private final Set<Name> secureZones = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Name> insecureZones = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     public int port() {
         return udp.getLocalPort();
     }
@@ -347,6 +370,8 @@ public final class InProcessDnsServer implements AutoCloseable {
         if (queryOpt != null) response.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
         response.getHeader().setFlag(Flags.AA);
         if (!resolve(question.getName(), question.getType(), response)) return null;
+        // As a validating resolver would: AD on answers (and denials) it could validate (RFC 4035 §3.2.3).
+        if (validated(question.getName()) && response.getHeader().getRcode() != Rcode.SERVFAIL) response.getHeader().setFlag(Flags.AD);
 
         byte[] full = response.toWire();
         if (overTcp) return full;

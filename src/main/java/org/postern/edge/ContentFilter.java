@@ -92,6 +92,16 @@ final class ContentFilter {
         return scl.calculate(verdict, view, in.build());
     }
 
+    /**
+     * Outbound mail: the content alone. The client, its HELO and the sender's authentication describe the tenant's
+     * own user agent here (an MUA's EHLO is rarely a host name, and nothing is DKIM-signed before delivery), and
+     * impersonation of the tenant is no question for mail the tenant itself sends.
+     */
+    SclResult scoreOutbound(MessageView view) {
+        SclInputs in = SclInputs.builder().gateway(hostname, 0).receivedAt(clock.instant()).build();
+        return scl.calculate(CLASSIFIER_TIME.record(() -> classifier.classify(view)), view, in);
+    }
+
     private static AuthResult spf(SenderAuthentication a) {
         return AuthResult.valueOf(a.spf().result().name());
     }

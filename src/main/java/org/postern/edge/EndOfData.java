@@ -87,7 +87,7 @@ final class EndOfData {
             // malware is scanned all the same.
             SclResult scl = tenant.transportRules().envelopeOnlySclBypass(subject, now).isPresent()
                     ? new SclResult(-1, 0, 0, 0, List.of(new ContentReason(ContentReasonCode.TRUSTED, "classifier skipped: a transport rule sets SCL -1 on envelope and headers", 0)))
-                    : content.score(view, authenticated, tenant);
+                    : direction == RuleSubject.Direction.OUTBOUND ? content.scoreOutbound(view) : content.score(view, authenticated, tenant);
             RuleOutcome rules = tenant.transportRules().evaluate(subject.withScl(scl.scl()), now);
             MalwareVerdict verdict;
             try {

@@ -56,11 +56,24 @@ public final class Explainer {
     private final String hostname;
     private final DnsLists dnsLists;
     private final TenantTrusts trusts;
+    private final Optional<Outbound> outbound;
 
+    /**
+     * What explain needs to judge a submission user's mail (explain {@code --auth USER}): the outbound questions and
+     * the tenant of a user.
+     */
+    public record Outbound(PolicyPipeline pipeline, java.util.function.Function<String, Optional<Tenant>> tenantOfUser) { }
 
     /** @param trusts the same compiled trust the pipeline's stages use */
     public Explainer(PolicyPipeline pipeline, TenantDirectory tenants, ReplyCatalogue replies, EndOfData endOfData,
                      String hostname, DnsLists dnsLists, TenantTrusts trusts) {
+        this(pipeline, tenants, replies, endOfData, hostname, dnsLists, trusts, Optional.empty());
+    }
+
+    /** @param outbound how to explain an authenticated user's mail; empty: {@code --auth} is only evidence */
+    public Explainer(PolicyPipeline pipeline, TenantDirectory tenants, ReplyCatalogue replies, EndOfData endOfData,
+                     String hostname, DnsLists dnsLists, TenantTrusts trusts, Optional<Outbound> outbound) {
+        this.outbound = outbound;
         this.pipeline = pipeline;
         this.tenants = tenants;
         this.replies = replies;
@@ -83,6 +96,8 @@ public final class Explainer {
             e = e.withTls(new Evidence.TlsFacts("TLSv1.3", "(explain)", Optional.empty(), List.of(), false));
         }
         if (q.authUser().isPresent()) e = e.withAuthUser(q.authUser().get());
+        Optional<Tenant> sender = outbound.flatMap(o -> q.authUser().flatMap(o.tenantOfUser()));
+        if (sender.isPresent()) return explainSubmission(q, e, sender.get(), steps);
         e = e.withMailFrom(q.mailFrom());
         if (!record(steps, pipeline.run(Phase.MAIL, e), Optional.empty())) return end(steps);
         boolean anyAccepted = false;
@@ -112,11 +127,36 @@ public final class Explainer {
         return end(steps);
     }
 
+    /** An authenticated user's mail, as the submission listener judges it: the outbound questions, for the user's tenant. */
+    private Explanation explainSubmission(Question q, Evidence connected, Tenant tenant, List<Step> steps) {
+        PolicyPipeline questions = outbound.orElseThrow().pipeline();
+        Evidence e = connected.withMailFrom(q.mailFrom()).withSendingTenant(tenant);
+        if (!record(steps, questions.run(Phase.MAIL, e), Optional.empty())) return end(steps);
+        List<String> accepted = new ArrayList<>();
+        for (String rcpt : q.recipients()) {
+            String domain = Domains.ofAddress(rcpt);
+            Optional<Tenant> owner = domain.isEmpty() ? Optional.empty() : tenants.forDomain(domain);
+            Evidence judged = e.judging(new Evidence.RecipientCandidate(rcpt, domain, owner));
+            if (record(steps, questions.run(Phase.RCPT, judged), Optional.of(rcpt))) {
+                accepted.add(rcpt);
+                e = judged.recipientAccepted(tenant);
+            }
+        }
+        if (accepted.isEmpty()) return end(steps);
+        if (q.message().isPresent()) e = gather(q, e, accepted, q.message().get(), org.postern.rules.RuleSubject.Direction.OUTBOUND);
+        record(steps, questions.run(Phase.DATA, e), Optional.empty());
+        return end(steps);
+    }
+
+    private Evidence gather(Question q, Evidence e, List<String> recipients, Path message) {
+        return gather(q, e, recipients, message, org.postern.rules.RuleSubject.Direction.INBOUND);
+    }
+
     /**
      * As the edge does it: the message through the incoming-header filter into a file, then authentication, the
      * malware scan, the content filter and the tenant's transport rules.
      */
-    private Evidence gather(Question q, Evidence e, List<String> recipients, Path message) {
+    private Evidence gather(Question q, Evidence e, List<String> recipients, Path message, org.postern.rules.RuleSubject.Direction direction) {
         Path filtered = null;
         try {
             filtered = Files.createTempFile("postern-explain", ".eml");
@@ -127,8 +167,13 @@ public final class Explainer {
                 filter.finish();
             }
             var envelope = new SenderAuthenticator.Envelope(q.ip(), q.helo().orElse("unknown"), q.mailFrom());
-            return endOfData.gather(e, e.transactionTenant().orElseThrow(), recipients, envelope,
-                    endOfData.authenticator().checkSpf(envelope), filtered, filter.fromFields(), filter.hasArcFields());
+            // Outbound, SPF judges nobody (we are the sender's server), as at the edge.
+            var spf = direction == org.postern.rules.RuleSubject.Direction.OUTBOUND
+                    ? new org.postern.auth.spf.SpfResult(org.postern.auth.spf.SpfOutcome.NONE, SenderAuthenticator.domainOf(q.mailFrom()),
+                            Optional.empty(), Optional.empty(), Optional.empty(), "outbound: not evaluated")
+                    : endOfData.authenticator().checkSpf(envelope);
+            return endOfData.gather(e, e.transactionTenant().orElseThrow(), recipients, envelope, spf, filtered,
+                    filter.fromFields(), filter.hasArcFields(), direction);
         } catch (IOException failed) {
             throw new UncheckedIOException("cannot read " + message + ": " + failed.getMessage(), failed);
         } finally {

@@ -110,7 +110,7 @@ public final class Gateway implements AutoCloseable {
                     NodeServices.dnsLists(config, dns), trusts);
 
             Optional<ServerTls> tls = Optional.of(TlsContextFactory.create(tlsSettings(config), hostname));
-            Submission submission = submission(config, services, counters, tenants, spool, ctx.references(), clock);
+            Submission submission = submission(config, services, counters, nodeCounters.counters(), tenants, spool, ctx.references(), clock);
             var listener = config.listeners().smtp();
             SmtpServer smtp = new SmtpServer(new InetSocketAddress(listener.address(), listener.port()), "smtp",
                     smtpSettings(config), () -> metrics.metered(new InboundSession(ctx, submission)), () -> tls);
@@ -168,14 +168,14 @@ public final class Gateway implements AutoCloseable {
 
     /** Submission (issue 9): AUTH with lockout, the outbound questions, restrictions kept in the store. */
     private static Submission submission(OperatorConfig config, NodeServices services,
-                                         org.postern.policy.ClientCounters counters, TenantDirectory tenants, FileSpool spool, References references, Clock clock) {
-        var spam = config.outbound().flatMap(OperatorConfig.Outbound::spam).filter("reject"::equals).isPresent()
-                ? org.postern.policy.WhatToDoWithOutboundMessage.SpamAction.REJECT
-                : org.postern.policy.WhatToDoWithOutboundMessage.SpamAction.HIGH_RISK_POOL;
+                                         org.postern.policy.ClientCounters counters, org.postern.counters.Counters budgets,
+                                         TenantDirectory tenants, FileSpool spool, References references, Clock clock) {
+        var spam = NodeServices.outboundSpam(config);
         var restrictions = services.restrictions();
-        var outboundCounters = new org.postern.policy.LocalOutboundCounters(clock);
+        // The node's budgets: shared by every node when redis: is configured, so a user's limit holds across nodes.
+        org.postern.policy.OutboundCounters outboundCounters = (key, limit, window) -> budgets.tryTake("outbound:" + key, limit, window);
         PolicyPipeline outbound = StandardPipeline.outbound(NodeServices.pipelineSettings(config), counters, outboundCounters, restrictions, spam);
-        return new Submission(services.accounts(), restrictions, new AuthLockout(AuthLockout.Settings.DEFAULTS, clock), outbound,
+        return new Submission(services.accounts(), restrictions, new AuthLockout(AuthLockout.Settings.DEFAULTS, budgets), outbound,
                 outboundCounters, tenants, spool, references, config.node().hostname(), clock);
     }
 
@@ -187,6 +187,12 @@ public final class Gateway implements AutoCloseable {
                 "submission", smtpSettings(config), handlers, () -> tls)));
         config.listeners().submissions().ifPresent(l -> servers.add(new SmtpServer(new InetSocketAddress(l.address(), l.port()),
                 "submissions", smtpSettings(config), handlers, () -> tls, true)));
+        // Behind the same load balancer as the MX listener, submission may take the PROXY protocol too.
+        var configured = java.util.stream.Stream.of(config.listeners().submission(), config.listeners().submissions())
+                .flatMap(Optional::stream).toList();
+        for (int i = 0; i < servers.size(); i++) {
+            if (configured.get(i).takesProxyProtocol()) servers.get(i).withProxyProtocol(proxySettings(configured.get(i)));
+        }
         return servers;
     }
 

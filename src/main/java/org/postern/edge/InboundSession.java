@@ -239,7 +239,8 @@ final class InboundSession implements SessionHandler {
 
     /** A recipient of an authenticated user's message: anywhere, within the tenant's outbound limits. */
     private Reply outboundRcpt(RcptTo rcpt, String domain) {
-        Evidence judged = evidence.judging(new Evidence.RecipientCandidate(rcpt.address(), domain, Optional.empty()));
+        Optional<Tenant> owner = domain.isEmpty() ? Optional.empty() : ctx.tenants().forDomain(domain);
+        Evidence judged = evidence.judging(new Evidence.RecipientCandidate(rcpt.address(), domain, owner));
         Verdict v;
         if (domain.isEmpty() || domain.startsWith("[")) {
             // No MX to look up: an address literal or a bare local part is not routed to the internet.
@@ -366,7 +367,7 @@ final class InboundSession implements SessionHandler {
     public Reply proxyRefused(ConnectionInfo peer, String why) {
         // Who the client is is unknown: the trace names the peer (the proxy, or whoever connected in its place).
         evidence = Evidence.connected(peer.clientAddress(), Optional.empty(), peer.listener());
-        Decision d = Decision.Reject.because(new Reason(ReasonCode.PROXY_HEADER_REFUSED, why, "listeners.smtp.trusted-proxies"));
+        Decision d = Decision.Reject.because(new Reason(ReasonCode.PROXY_HEADER_REFUSED, why, "listeners." + peer.listener() + ".trusted-proxies"));
         refusedAtConnect = true;
         return refuse(new Verdict(Phase.CONNECT, d, List.of(new Verdict.Step(Phase.CONNECT, "IsProxyHeaderValid", d))),
                 sessionRef, Optional.empty(), List.of(), Optional.empty());
@@ -523,8 +524,8 @@ final class InboundSession implements SessionHandler {
             String headers = AddedHeaders.received(evidence, ctx.hostname(), t.ref, t.recipients, t.mailFrom.smtpUtf8(), extended,
                     ctx.clock().instant().atZone(ZoneOffset.UTC));
             try {
-                ctx.spool().commit(pending, Envelope.outbound(t.ref, t.tenant.id(), t.mailFrom.address(), t.recipients,
-                        ctx.clock().instant(), headers, evidence.authUser().orElse(""), highRisk));
+                OutboundSpooling.queue(ctx.spool(), pending, t.tenant, t.ref, t.mailFrom.address(), t.recipients, ctx.clock().instant(),
+                        headers, evidence.authUser().orElse(""), highRisk, t.mailFrom.requireTls());
             } catch (IOException | RuntimeException e) {
                 try {
                     ctx.trace().record(traced.withStatus(TraceStatus.Rejected));

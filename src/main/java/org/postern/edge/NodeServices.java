@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The store-backed services every command needs (serve, apply, trace, explain): the database with its
@@ -100,8 +101,21 @@ public final class NodeServices implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the content filters: " + e.getMessage(), e);
         }
-        return new Explainer(pipeline, new TenantDirectory(catalog, clock, Duration.ofSeconds(1)), new ReplyCatalogue(config.node().hostname()),
-                endOfData, config.node().hostname(), dnsLists(config, dns), trusts);
+        TenantDirectory directory = new TenantDirectory(catalog, clock, Duration.ofSeconds(1));
+        // A submission user's mail: the outbound questions, on counters of its own (explaining spends no real budget).
+        PolicyPipeline outbound = StandardPipeline.outbound(pipelineSettings(config), new LocalClientCounters(clock),
+                new org.postern.counters.LocalCounters(clock)::tryTake, restrictions(), outboundSpam(config));
+        var accounts = accounts();
+        return new Explainer(pipeline, directory, new ReplyCatalogue(config.node().hostname()),
+                endOfData, config.node().hostname(), dnsLists(config, dns), trusts,
+                Optional.of(new Explainer.Outbound(outbound, user -> accounts.find(user).flatMap(a -> directory.byId(a.tenant())))));
+    }
+
+    /** The operator's choice for outbound spam ({@code outbound.spam}): the high-risk pool unless it says reject. */
+    static org.postern.policy.WhatToDoWithOutboundMessage.SpamAction outboundSpam(OperatorConfig config) {
+        return config.outbound().flatMap(OperatorConfig.Outbound::spam).filter("reject"::equals).isPresent()
+                ? org.postern.policy.WhatToDoWithOutboundMessage.SpamAction.REJECT
+                : org.postern.policy.WhatToDoWithOutboundMessage.SpamAction.HIGH_RISK_POOL;
     }
 
     static StandardPipeline.Settings pipelineSettings(OperatorConfig config) {

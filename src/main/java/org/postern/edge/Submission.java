@@ -85,7 +85,6 @@ final class Submission {
                     "AUTH as " + printable(user) + " failed: " + (account.isEmpty() ? "unknown user or wrong password" : "tenant " + account.get().tenant() + " is gone"),
                     "")));
         }
-        lockout.succeeded(user);
         return new Login.Accepted(account.get(), tenant.get());
     }
 

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * port is configurable ({@code outbound.mta-sts-port}) so tests serve the policy from a local HTTPS server.
  *
  * <p>Policies are cached for their {@code max_age}; the TXT record is asked again at most every five minutes
- * and a changed {@code id} refetches the policy (§5.1). When a fetch fails, a cached policy still in its max_age
+ * and a changed {@code id} refetches the policy (§5.1). A domain without a record is asked again after five
+ * minutes too (a new policy takes effect that much later). When a fetch fails, a cached policy still in its max_age
  * stays in force (§5.1: an attacker who blocks the fetch must not disable it); with none, there is no policy.
  */
 public final class MtaStsFetcher implements MtaStsPolicies {
@@ -48,6 +49,7 @@ public final class MtaStsFetcher implements MtaStsPolicies {
     private final int port;
     private final Clock clock;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Instant> noPolicy = new ConcurrentHashMap<>();
 
     private record Cached(String id, Policy policy, Instant fetched, Instant txtChecked) {
         boolean valid(Instant now) {
@@ -68,8 +70,12 @@ public final class MtaStsFetcher implements MtaStsPolicies {
         Instant now = clock.instant();
         Cached cached = cache.get(d);
         if (cached != null && cached.valid(now) && now.isBefore(cached.txtChecked().plus(TXT_RECHECK))) return Optional.of(cached.policy());
+        Instant noneUntil = noPolicy.get(d);
+        if (cached == null && noneUntil != null && now.isBefore(noneUntil)) return Optional.empty();
         Optional<String> id = txtId(d);
         if (id.isEmpty()) {
+            // Most domains publish no policy: remember that for a while instead of asking DNS for every message.
+            if (cached == null) noPolicy.put(d, now.plus(TXT_RECHECK));
             // No record (or DNS failed): a cached policy still within max_age stays in force (RFC 8461 §5.1).
             return cached != null && cached.valid(now) ? Optional.of(cached.policy()) : Optional.empty();
         }
@@ -77,6 +83,7 @@ public final class MtaStsFetcher implements MtaStsPolicies {
             cache.put(d, new Cached(cached.id(), cached.policy(), cached.fetched(), now));
             return Optional.of(cached.policy());
         }
+        noPolicy.remove(d);
         try {
             Policy p = parse(fetch(d));
             cache.put(d, new Cached(id.get(), p, now, now));

@@ -48,6 +48,10 @@ public final class OutboundWiring {
                 .withTrust(trust)
                 .withMtaSts(new MtaStsFetcher(dns, trust, o.flatMap(OperatorConfig.Outbound::mtaStsPort).orElse(443), clock))
                 .withDsnDelay(o.flatMap(OperatorConfig.Outbound::dsnDelay).map(Units::duration).orElse(Duration.ofHours(4)));
+        if (o.flatMap(OperatorConfig.Outbound::dane).orElse(false)) {
+            if (config.dns().servers().isEmpty()) throw new ConfigException("outbound.dane: true needs dns.servers (a DNSSEC-validating resolver)");
+            s = s.withDane(new DaneLookups(config.dns().servers(), Units.duration(config.dns().timeout())));
+        }
         return s;
     }
 

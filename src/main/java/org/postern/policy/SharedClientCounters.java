@@ -4,6 +4,7 @@ import org.postern.counters.Counters;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The operator's per-client limits counted for all nodes together ({@code redis:} configured): a client that spreads
@@ -23,22 +24,33 @@ public final class SharedClientCounters implements ClientCounters {
         this.node = node;
     }
 
+    /**
+     * What the session's own opening counted (with its own connection), for the CONNECT stages that ask right after
+     * on the same (virtual) thread: one round trip to Redis instead of three. Another address, or a thread that did
+     * not open, asks Redis.
+     */
+    private record JustOpened(InetAddress client, long fromClient, long fromNetwork) { }
+
+    private final ThreadLocal<JustOpened> justOpened = new ThreadLocal<>();
+
     @Override
     public void connectionOpened(InetAddress client) {
         node.connectionOpened(client);
-        shared.opened(ipKey(client));
-        shared.opened(networkKey(client));
+        long[] counts = shared.opened(List.of(ipKey(client), networkKey(client)));
+        justOpened.set(new JustOpened(client, counts[0], counts[1]));
     }
 
     @Override
     public void connectionClosed(InetAddress client) {
+        justOpened.remove();
         node.connectionClosed(client);
-        shared.closed(ipKey(client));
-        shared.closed(networkKey(client));
+        shared.closed(List.of(ipKey(client), networkKey(client)));
     }
 
     @Override
     public int openConnections(InetAddress client) {
+        JustOpened j = justOpened.get();
+        if (j != null && j.client().equals(client)) return (int) j.fromClient();
         return (int) shared.openNow(ipKey(client));
     }
 
@@ -49,6 +61,8 @@ public final class SharedClientCounters implements ClientCounters {
 
     @Override
     public int openConnectionsInNetwork(InetAddress client) {
+        JustOpened j = justOpened.get();
+        if (j != null && j.client().equals(client)) return (int) j.fromNetwork();
         return (int) shared.openNow(networkKey(client));
     }
 

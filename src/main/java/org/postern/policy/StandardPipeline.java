@@ -36,6 +36,7 @@ public final class StandardPipeline {
                 Phase.RCPT, List.of(
                         IsRecipientRateExceeded.atRcpt(counters, s.recipientsPerIpPerMinute()),
                         new IsRecipientLimitReached(s.maxRecipients()),
+                        new IsColleagueKnown(),
                         new IsOutboundLimitReached(recipients)),
                 // DATA: the same one parse, malware scan and classifier as inbound (EndOfData), judged for the internet.
                 Phase.DATA, List.of(

@@ -79,7 +79,7 @@ final class MxDelivery {
         List<String> hosts = ((Route.Hosts) route).names();
 
         Optional<MtaStsPolicies.Policy> policy = mtaStsPolicy(domain);
-        TlsPolicy tls = new TlsPolicy.Opportunistic();
+        TlsPolicy domainTls = new TlsPolicy.Opportunistic();
         if (policy.isPresent() && policy.get().mode() == MtaStsPolicies.Mode.ENFORCE) {
             List<String> allowed = hosts.stream().filter(h -> policy.get().allows(h)).toList();
             if (allowed.isEmpty()) {
@@ -87,14 +87,7 @@ final class MxDelivery {
                         + ") is named by its MTA-STS policy (mode enforce, RFC 8461 §4.1)");
             }
             hosts = allowed;
-            tls = new TlsPolicy.Verified(outbound.trust(), "the MTA-STS policy of " + domain);
-        }
-        if (envelope.requireTls()) {
-            if (!(tls instanceof TlsPolicy.Verified)) {
-                return all(recipients, RecipientResult.Outcome.FAILED, "5.7.30 REQUIRETLS: " + domain
-                        + " publishes no MTA-STS policy in enforce mode, so its MX cannot be verified (RFC 8689 §4.1)");
-            }
-            tls = new TlsPolicy.Verified(outbound.trust(), "REQUIRETLS and " + ((TlsPolicy.Verified) tls).why());
+            domainTls = new TlsPolicy.Verified(outbound.trust(), "the MTA-STS policy of " + domain, true);
         }
 
         Optional<OutboundSettings.SourcePool> pool = (envelope.highRisk() || envelope.isDsn()) ? outbound.highRiskPool() : Optional.empty();
@@ -102,27 +95,78 @@ final class MxDelivery {
         Optional<InetAddress> source = pool.map(OutboundSettings.SourcePool::sourceAddress);
 
         try (DestinationLimits.Permit ignored = limits.acquire(domain)) {
-            return tryHosts(envelope, content, recipients, hosts, helo, source, tls);
+            return tryHosts(envelope, content, domain, recipients, hosts, helo, source, domainTls);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return all(recipients, RecipientResult.Outcome.DEFERRED, "delivery interrupted (shutting down)");
         }
     }
 
+    /** What one MX host gets: a TLS policy to deliver with, or a reason not to use it. */
+    private sealed interface HostTls {
+        record Use(TlsPolicy tls) implements HostTls { }
+        /** @param requireTlsUnmet REQUIRETLS mail and nothing verifies this host (vs. a lookup to retry later) */
+        record Skip(String note, boolean requireTlsUnmet) implements HostTls { }
+    }
+
+    /**
+     * The TLS one MX host gets: DANE when its TLSA records are DNSSEC-secure (RFC 7672; it takes precedence over
+     * MTA-STS, RFC 8461 §2), else the domain's MTA-STS policy, else opportunistic. Skipped after a failed secure
+     * lookup, or for REQUIRETLS mail when nothing verifies the host.
+     */
+    private HostTls tlsFor(Envelope envelope, String domain, String host, TlsPolicy domainTls) {
+        TlsPolicy tls = domainTls;
+        switch (outbound.dane().tlsaFor(domain, host, outbound.mxPort())) {
+            case DanePolicies.Answer.TempFail t -> {
+                return new HostTls.Skip(host + ": " + t.why() + " (DANE: deferred, RFC 7672 §2.2)", false);
+            }
+            case DanePolicies.Answer.Secure secure -> tls = new TlsPolicy.Verified(daneContext(secure, host),
+                    "DANE (TLSA " + secure.records().getFirst() + (secure.records().size() > 1 ? ", ..." : "") + ")", false);
+            case DanePolicies.Answer.None none -> { }
+        }
+        if (envelope.requireTls()) {
+            if (!(tls instanceof TlsPolicy.Verified v)) return new HostTls.Skip(host + ": no MTA-STS (enforce) or DANE to verify it", true);
+            tls = new TlsPolicy.Verified(v.context(), "REQUIRETLS and " + v.why(), v.checkName());
+        }
+        return new HostTls.Use(tls);
+    }
+
+    private static javax.net.ssl.SSLContext daneContext(DanePolicies.Answer.Secure secure, String host) {
+        try {
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, new javax.net.ssl.TrustManager[] {new DaneTrustManager(secure.records(), host)}, null);
+            return ctx;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS in this JVM", e);
+        }
+    }
+
     /** Each host in order, each of its addresses in turn, while any recipient is still deferred. */
-    private List<RecipientResult> tryHosts(Envelope envelope, Path content, List<String> recipients, List<String> hosts,
-                                           String helo, Optional<InetAddress> source, TlsPolicy tls) {
+    private List<RecipientResult> tryHosts(Envelope envelope, Path content, String domain, List<String> recipients, List<String> hosts,
+                                           String helo, Optional<InetAddress> source, TlsPolicy domainTls) {
         Map<String, RecipientResult> results = new LinkedHashMap<>();
         for (String r : recipients) results.put(r, RecipientResult.deferred(r, "no MX host could be reached"));
         List<String> pending = recipients;
         List<String> notes = new ArrayList<>();
+        boolean requireTlsUnmet = false;
+        boolean tried = false;
         for (String host : hosts) {
+            TlsPolicy tls;
+            switch (tlsFor(envelope, domain, host, domainTls)) {
+                case HostTls.Skip skip -> {
+                    notes.add(skip.note());
+                    requireTlsUnmet |= skip.requireTlsUnmet();
+                    continue;
+                }
+                case HostTls.Use use -> tls = use.tls();
+            }
             Answer<InetAddress> addresses = outbound.dns().addresses(host);
             if (!(addresses instanceof Answer.Found<InetAddress> found)) {
                 notes.add(host + ": " + (addresses instanceof Answer.TempFail<InetAddress> t ? "DNS failed (" + t.why() + ")" : "no address"));
                 continue;
             }
             for (InetAddress address : found.values()) {
+                tried = true;
                 SmtpClient.ClientProfile profile = new SmtpClient.ClientProfile(helo, source, Optional.of(host), tls, envelope.requireTls());
                 List<RecipientResult> attempt = new SmtpClient(false, address.getHostAddress(), outbound.mxPort(), settings, cache, profile)
                         .deliver(envelope, content, pending);
@@ -130,6 +174,11 @@ final class MxDelivery {
                 pending = attempt.stream().filter(r -> r.outcome() == RecipientResult.Outcome.DEFERRED).map(RecipientResult::recipient).toList();
                 if (pending.isEmpty()) return List.copyOf(results.values());
             }
+        }
+        if (!tried && requireTlsUnmet) {
+            // RFC 8689 §4.1: no MX could be verified, so the message cannot be sent as its sender demanded.
+            return all(recipients, RecipientResult.Outcome.FAILED, "5.7.30 REQUIRETLS: no MX host of " + domain
+                    + " can be verified (" + String.join("; ", notes) + ")");
         }
         if (!notes.isEmpty()) {
             String why = String.join("; ", notes);

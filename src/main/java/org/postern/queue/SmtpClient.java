@@ -189,7 +189,7 @@ final class SmtpClient {
                 return Optional.empty();
             }
             try {
-                c.startTls(tlsName, verified.context(), true);
+                c.startTls(tlsName, verified.context(), verified.checkName());
             } catch (SSLException e) {
                 results.deferUnresolved("TLS with " + peer + " not verified (" + e.getMessage() + "); " + verified.why()
                         + " requires a certificate valid for " + tlsName);

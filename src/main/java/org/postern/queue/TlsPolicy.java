@@ -17,9 +17,10 @@ sealed interface TlsPolicy {
      * STARTTLS required and the certificate must chain to {@code context}'s trust anchors and name the server;
      * otherwise the attempt is deferred (Postfix "verify"/"secure").
      *
-     * @param why who asks for it, for the delivery detail ("MTA-STS policy of example.org", "REQUIRETLS")
+     * @param why       who asks for it, for the delivery detail ("MTA-STS policy of example.org", "REQUIRETLS")
+     * @param checkName the certificate must name the server (MTA-STS); DANE's trust manager decides that itself
      */
-    record Verified(SSLContext context, String why) implements TlsPolicy {
+    record Verified(SSLContext context, String why, boolean checkName) implements TlsPolicy {
         public Verified {
             Objects.requireNonNull(context, "context");
             Objects.requireNonNull(why, "why");

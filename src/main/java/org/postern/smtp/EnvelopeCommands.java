@@ -41,8 +41,17 @@ final class EnvelopeCommands {
         state.helo(hello.helo());
         String hostname = session.settings().hostname();
         session.reply(hello.verb() == Verb.EHLO
-                ? ProtocolReplies.ehloAccepted(hostname, session.settings().maxMessageSize(), offerStartTls(), session.authAdvertised())
+                ? ProtocolReplies.ehloAccepted(hostname, session.settings().maxMessageSize(), offerStartTls(), session.authAdvertised(),
+                        offerRequireTls())
                 : ProtocolReplies.heloAccepted(hostname));
+    }
+
+    /**
+     * RFC 8689 §4.1: under TLS only, and on a listener that offers AUTH (submission), whose outbound delivery
+     * honours it — before and after the client authenticated.
+     */
+    private boolean offerRequireTls() {
+        return session.connection().tlsActive() && session.handler().offersAuth();
     }
 
     /** RFC 3207 §4: STARTTLS is offered only when we have TLS and it is not active yet. */
@@ -57,6 +66,13 @@ final class EnvelopeCommands {
             session.refuse("MAIL", ProtocolReplies.nestedMail());
         } else if (command.nonAscii() && !mailFrom.smtpUtf8()) {
             session.refuse("MAIL", ProtocolReplies.nonAsciiSender());
+        } else if (mailFrom.requireTls() && !session.connection().tlsActive()) {
+            session.refuse("MAIL", ProtocolReplies.requireTlsNeedsTls());
+        } else if (mailFrom.requireTls() && !offerRequireTls()) {
+            session.refuse("MAIL", ProtocolReplies.unsupportedParameter("REQUIRETLS"));   // the MX listener: inbound delivery does not promise it
+        } else if (mailFrom.parameters().containsKey("AUTH") && !session.handler().offersAuth()) {
+            // RFC 5321 §4.1.1.11: a parameter of an extension this listener does not offer.
+            session.refuse("MAIL", ProtocolReplies.unsupportedParameter("AUTH"));
         } else if (mailFrom.declaredSize().orElse(0) > settings.maxMessageSize()) {
             // RFC 1870 §6.1: refuse at MAIL what is announced too large, before any content is sent.
             session.refuse("MAIL", ProtocolReplies.declaredSizeTooLarge());

@@ -13,8 +13,11 @@ import java.util.Set;
  */
 final class EsmtpParameters {
 
-    /** MAIL parameters of the advertised extensions: SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531). */
-    private static final Set<String> MAIL_KEYWORDS = Set.of("SIZE", "BODY", "SMTPUTF8");
+    /**
+     * MAIL parameters of the advertised extensions: SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531), AUTH
+     * (RFC 4954 §5) and REQUIRETLS (RFC 8689), which the session refuses where it does not advertise them.
+     */
+    private static final Set<String> MAIL_KEYWORDS = Set.of("SIZE", "BODY", "SMTPUTF8", "AUTH", "REQUIRETLS");
     /** No RCPT parameter is advertised (no DSN): NOTIFY and ORCPT are refused. */
     private static final Set<String> RCPT_KEYWORDS = Set.of();
     /** RFC 1870 §3: the SIZE value is 1*20DIGIT. */

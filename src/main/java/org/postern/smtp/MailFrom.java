@@ -12,4 +12,6 @@ import java.util.OptionalLong;
 public record MailFrom(String address, OptionalLong declaredSize, boolean smtpUtf8, String body, Map<String, String> parameters) {
     public MailFrom { parameters = Map.copyOf(parameters); }
     public boolean isNullSender() { return address.isEmpty(); }
+    /** MAIL FROM ... REQUIRETLS (RFC 8689): the sender asks for verified TLS on every hop. */
+    public boolean requireTls() { return parameters.containsKey("REQUIRETLS"); }
 }

@@ -46,6 +46,11 @@ final class ProtocolReplies {
 
     /** @param offerAuth RFC 4954 §3: "AUTH" with the mechanisms, only where they may be used (under TLS) */
     static Reply ehloAccepted(String hostname, long maxMessageSize, boolean offerStartTls, boolean offerAuth) {
+        return ehloAccepted(hostname, maxMessageSize, offerStartTls, offerAuth, false);
+    }
+
+    /** @param offerRequireTls RFC 8689 §4.1: REQUIRETLS, only over TLS (submission: where outbound delivery honours it) */
+    static Reply ehloAccepted(String hostname, long maxMessageSize, boolean offerStartTls, boolean offerAuth, boolean offerRequireTls) {
         List<String> lines = new ArrayList<>();
         lines.add(hostname);
         lines.add("PIPELINING");                // RFC 2920
@@ -56,8 +61,12 @@ final class ProtocolReplies {
         lines.add("8BITMIME");                  // RFC 6152
         lines.add("SMTPUTF8");                  // RFC 6531
         lines.add("CHUNKING");                  // RFC 3030
+        if (offerRequireTls) lines.add("REQUIRETLS");   // RFC 8689
         return new Reply(250, "", lines);
     }
+
+    /** RFC 8689 §4.1 and §5: REQUIRETLS asked for on a connection without TLS. */
+    static Reply requireTlsNeedsTls() { return Reply.of(530, "5.7.10", "REQUIRETLS needs a TLS session"); }
 
     // --- AUTH (RFC 4954 §4 and §6) -------------------------------------------------------------------------------
 
@@ -66,6 +75,12 @@ final class ProtocolReplies {
 
     /** RFC 4954 §4: AUTH is not permitted once the session is authenticated. */
     static Reply alreadyAuthenticated() { return Reply.of(503, "5.5.1", "Error: already authenticated"); }
+
+    /**
+     * RFC 4954 §5: MAIL's AUTH= names who submitted the message originally; Postern ignores it (the session's own
+     * AUTH is what counts). Where AUTH is not offered it is an unsupported parameter.
+     */
+    static Reply unsupportedParameter(String keyword) { return Reply.of(555, "5.5.4", "Unsupported parameter " + keyword); }
 
     static Reply unknownAuthMechanism() { return Reply.of(504, "5.5.4", "Unrecognized authentication type; use PLAIN or LOGIN"); }
 

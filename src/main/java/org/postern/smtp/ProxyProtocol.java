@@ -54,7 +54,7 @@ public final class ProxyProtocol {
     /** Reads one header from {@code in}, octet by octet. */
     public static ProxyHeader read(InputStream in) throws IOException {
         int first = in.read();
-        if (first < 0) throw new ProxyProtocolException("connection closed before a PROXY protocol header");
+        if (first < 0) throw ProxyProtocolException.closedBeforeHeader();
         if (first == V2_SIGNATURE[0]) return readV2(in);
         if (first == 'P') return readV1(in);
         throw new ProxyProtocolException("no PROXY protocol header: the connection starts with " + describe(first));

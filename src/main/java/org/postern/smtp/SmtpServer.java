@@ -206,7 +206,17 @@ public final class SmtpServer implements AutoCloseable {
                     case ProxyHeader.Local l -> peer; // the balancer's own health check
                 });
             } catch (ProxyProtocolException e) {
+                if (e.isClosedBeforeHeader()) {
+                    // A TCP health check (connect, close): nobody to answer, nothing worth a trace record.
+                    closeQuietly(socket);
+                    return Optional.empty();
+                }
                 why = e.getMessage();
+            } catch (IOException e) { // reset by the peer: as above, nobody left to answer
+                LOG.debug("SMTP listener {}: connection from {} ended before its PROXY header: {}", listener,
+                        socket.getInetAddress().getHostAddress(), e.toString());
+                closeQuietly(socket);
+                return Optional.empty();
             }
         }
         LOG.debug("SMTP listener {}: PROXY protocol refused: {}", listener, why);

@@ -4,7 +4,8 @@
  * gives it. It knows no tenant, no policy, no storage: those answer through the handler.
  *
  * <p>Standards: RFC 5321 (SMTP), RFC 1870 (SIZE), RFC 2034/3463 (enhanced status codes), RFC 2920 (PIPELINING),
- * RFC 3030 (CHUNKING), RFC 3207 (STARTTLS), RFC 6152 (8BITMIME), RFC 6531 (SMTPUTF8).</p>
+ * RFC 3030 (CHUNKING), RFC 3207 (STARTTLS), RFC 6152 (8BITMIME), RFC 6531 (SMTPUTF8), RFC 4954/4616 (AUTH PLAIN and
+ * LOGIN, only under TLS; the handler judges the credentials), RFC 8314 (implicit TLS listeners).</p>
  *
  * <p>Security stance: every octet from the client is hostile until parsed. Lines end only in CRLF; DATA ends only
  * in CRLF.CRLF and any other end (bare LF, a dot beside a bare CR) is refused, against SMTP smuggling; plaintext

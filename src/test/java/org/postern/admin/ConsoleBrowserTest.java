@@ -74,26 +74,26 @@ class ConsoleBrowserTest {
         String heldRef = TestGateway.ref(held);
 
         logIn("admin@contoso.test", "admin-pass-1");
-        assertThat(browser.getCurrentUrl()).endsWith("/t/contoso/trace");
+        assertThat(arrivedAt("/t/contoso/trace")).endsWith("/t/contoso/trace");
         shot("trace");
 
         browser.findElement(By.name("ref")).sendKeys(ref);
         browser.findElement(By.cssSelector("form.search button")).click();
+        String chain = shown(By.cssSelector("ol.timeline")).getText();
         assertThat(browser.getCurrentUrl()).endsWith("/t/contoso/messages/" + ref);
-        String chain = browser.findElement(By.cssSelector("ol.timeline")).getText();
         assertThat(chain).contains("RCPT");
         assertThat(browser.findElement(By.cssSelector("dl.facts")).getText()).contains("550 5.1.1", "Rejected");
         shot("message-detail");
 
         browser.get(f.base() + "/t/contoso/quarantine");
         browser.findElement(By.linkText("[hold] Invoice 2291")).click();
-        String preview = browser.findElement(By.cssSelector("pre.preview")).getText();
+        String preview = shown(By.cssSelector("pre.preview")).getText();
         assertThat(preview).contains("Please pay").contains("today.");
         assertThat(browser.getTitle()).doesNotContain("pwned");
         assertThat(browser.findElements(By.tagName("img"))).isEmpty();
         shot("quarantine-preview");
         browser.findElement(By.xpath("//button[normalize-space()='Release to the recipients']")).click();
-        assertThat(browser.findElement(By.cssSelector("p.notice")).getText()).contains("Released " + heldRef);
+        assertThat(shown(By.cssSelector("p.notice")).getText()).contains("Released " + heldRef);
 
         String status = "";
         for (int i = 0; i < 50 && !status.equals("Delivered"); i++) {
@@ -110,7 +110,7 @@ class ConsoleBrowserTest {
         add.findElement(By.name("expires")).sendKeys("2030-01-01T00:00:00Z");
         add.findElement(By.name("comment")).sendKeys("partner relay");
         add.findElement(By.tagName("button")).click();
-        assertThat(browser.findElement(By.cssSelector("p.notice")).getText()).contains("ip-allow add 203.0.113.0/24");
+        assertThat(shown(By.cssSelector("p.notice")).getText()).contains("ip-allow add 203.0.113.0/24");
         assertThat(browser.findElement(By.tagName("table")).getText()).contains("203.0.113.0/24", "2030-01-01T00:00:00Z");
         shot("settings");
         browser.get(f.base() + "/t/contoso/audit");
@@ -125,9 +125,9 @@ class ConsoleBrowserTest {
 
         browser.get(f.base() + "/t/contoso/trace");
         browser.findElement(By.xpath("//button[normalize-space()='Log out']")).click();
-        assertThat(browser.getCurrentUrl()).endsWith("/login");
+        assertThat(arrivedAt("/login")).endsWith("/login");
         logIn("", f.operator);
-        assertThat(browser.getCurrentUrl()).endsWith("/dashboard");
+        assertThat(arrivedAt("/dashboard")).endsWith("/dashboard");
         assertThat(browser.findElement(By.tagName("svg")).getAttribute("aria-label")).isEqualTo("messages per hour by verdict");
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("contoso", "fabrikam", "Queue depth");
         shot("dashboard");
@@ -147,5 +147,21 @@ class ConsoleBrowserTest {
         } catch (Exception e) {
             throw new AssertionError("screenshot " + name + ": " + e, e);
         }
+    }
+
+    /** The element once the page a click navigated to has it: a loaded machine renders later than the click returns. */
+    private static WebElement shown(By what) {
+        for (int i = 0; i < 100; i++) {
+            var found = browser.findElements(what);
+            if (!found.isEmpty()) return found.getFirst();
+            TestGateway.sleep(100);
+        }
+        return browser.findElement(what); // fails naming the element and the page
+    }
+
+    /** The URL once the browser has followed a click to a page ending with {@code suffix} (or the last one, to fail on). */
+    private static String arrivedAt(String suffix) {
+        for (int i = 0; i < 100 && !browser.getCurrentUrl().endsWith(suffix); i++) TestGateway.sleep(100);
+        return browser.getCurrentUrl();
     }
 }

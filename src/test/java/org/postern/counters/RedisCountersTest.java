@@ -97,6 +97,16 @@ class RedisCountersTest {
     }
 
     @Test
+    void forgettingABudgetClearsItForEveryNode() {
+        RedisCounters a = node("a", Clock.systemUTC());
+        RedisCounters b = node("b", Clock.systemUTC());
+        for (int i = 0; i < 5; i++) a.tryTake("authfail:u:ann", Integer.MAX_VALUE, HOUR);
+        assertThat(b.used("authfail:u:ann", HOUR)).isEqualTo(5.0);
+        b.forget("authfail:u:ann", HOUR);
+        assertThat(a.used("authfail:u:ann", HOUR)).isZero();
+    }
+
+    @Test
     void openTalliesAreSharedAndANodeThatShutsDownStopsCounting() {
         RedisCounters a = node("a", Clock.systemUTC());
         RedisCounters b = node("b", Clock.systemUTC());
@@ -109,6 +119,13 @@ class RedisCountersTest {
         b.closed("conn:ip:192.0.2.7"); // more closings than openings never go below zero
         assertThat(b.openNow("conn:ip:192.0.2.7")).isEqualTo(2);
         assertThat(a.openNow("conn:ip:192.0.2.8")).isZero();
+
+        // Several tallies in one round trip, as a connection counts its address and its network.
+        assertThat(b.opened(List.of("conn:ip:192.0.2.9", "conn:net:192.0.2.0/24"))).containsExactly(1, 1);
+        assertThat(a.opened(List.of("conn:ip:192.0.2.10", "conn:net:192.0.2.0/24"))).containsExactly(1, 2);
+        a.closed(List.of("conn:ip:192.0.2.10", "conn:net:192.0.2.0/24"));
+        assertThat(b.openNow("conn:net:192.0.2.0/24")).isEqualTo(1);
+        assertThat(b.openNow("conn:ip:192.0.2.10")).isZero();
 
         a.close(); // shut down with two connections counted: they are gone with the node
         open.remove(a);

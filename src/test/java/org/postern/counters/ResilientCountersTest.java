@@ -21,6 +21,23 @@ class ResilientCountersTest {
     @TempDir Path dir;
 
     @Test
+    void aNodeStartsAndCountsAloneWhenRedisIsDownFromTheStart() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        long start = System.nanoTime();
+        try (var counters = new ResilientCounters(RedisCounters.connect("redis://127.0.0.1:" + closedPort, "t:", "n1", Duration.ofMillis(300),
+                Clock.systemUTC()), new LocalCounters(Clock.systemUTC()), Duration.ofMillis(200), "redis://127.0.0.1:" + closedPort)) {
+            assertThat(counters.inFallback()).isTrue();
+            assertThat(counters.tryTake("msg:a", 1, Duration.ofMinutes(1))).isTrue();
+            assertThat(counters.tryTake("msg:a", 1, Duration.ofMinutes(1))).isFalse();
+            assertThat(counters.opened("conn:ip:a")).isEqualTo(1);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void countsAloneWhileRedisIsDownAndSharesAgainOnceItIsBack() {
         Logger logger = (Logger) LoggerFactory.getLogger(ResilientCounters.class);
         ListAppender<ILoggingEvent> seen = new ListAppender<>();

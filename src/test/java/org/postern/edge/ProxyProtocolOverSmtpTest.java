@@ -29,7 +29,10 @@ class ProxyProtocolOverSmtpTest {
 
     private String config(String extra) {
         return """
-                listeners: { smtp: { address: 127.0.0.1, port: 0, proxy-protocol: true, trusted-proxies: ["127.0.0.1/32"], proxy-timeout: 1s } }
+                listeners:
+                  smtp: { address: 127.0.0.1, port: 0, proxy-protocol: true, trusted-proxies: ["127.0.0.1/32"], proxy-timeout: 1s }
+                  admin: { address: 127.0.0.1, port: 0 }
+                  submission: { address: 127.0.0.1, port: 0, proxy-protocol: true, trusted-proxies: ["127.0.0.1/32"] }
                 operator: { blocked-ips: ["203.0.113.66/32"] }
                 tenants:
                   - { id: acme, domains: [acme.test], delivery: "maildir:%s" }
@@ -77,6 +80,27 @@ class ProxyProtocolOverSmtpTest {
     }
 
     @Test
+    void theSubmissionListenerTakesTheHeaderToo() throws Exception {
+        try (TestGateway gw = new TestGateway(dir.resolve("gw"), "mx1.postern.test", config(""))) {
+            int port = gw.gateway.submissionPort("submission").orElseThrow();
+            try (TestSmtpClient c = TestSmtpClient.connectThroughProxy("127.0.0.1", port, v1("198.51.100.7"))) {
+                c.greeting().assertCode(220);
+                c.ehlo("client.example.org").assertCode(250);
+            }
+            try (TestSmtpClient banned = TestSmtpClient.connectThroughProxy("127.0.0.1", port, v2("203.0.113.66"))) {
+                assertThat(banned.greeting().code()).isEqualTo(554);
+                assertThat(gw.traceOf(banned.greeting()).clientIp()).isEqualTo("203.0.113.66");
+            }
+            try (TestSmtpClient direct = TestSmtpClient.connectThroughProxy("127.0.0.1", port, new byte[0])) {
+                var refused = direct.greeting();
+                assertThat(refused.code()).isEqualTo(554);
+                assertThat(gw.traceOf(refused).decisions()).singleElement()
+                        .satisfies(d -> assertThat(d.setting()).isEqualTo("listeners.submission.trusted-proxies"));
+            }
+        }
+    }
+
+    @Test
     void connectionLimitsCountTheClientsBehindTheBalancerNotTheBalancer() throws Exception {
         try (TestGateway gw = new TestGateway(dir.resolve("gw"), "mx1.postern.test", config("limits: { connections-per-ip: 1 }\n"));
              TestSmtpClient a = through(gw, v2("198.51.100.7"));
@@ -118,6 +142,16 @@ class ProxyProtocolOverSmtpTest {
                 assertThat(traced.clientIp()).isEqualTo("127.0.0.2");
                 assertThat(traced.decisions()).singleElement().satisfies(d -> assertThat(d.reason()).contains("not a trusted proxy"));
             }
+            // A balancer's TCP health check (connect, close) is no refusal: nothing is traced.
+            int before = gw.gateway.trace().search(org.postern.trace.TraceQuery.all()).size();
+            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", gw.gateway.smtpPort())) {
+                probe.shutdownOutput(); // FIN without a header
+            }
+            try (java.net.Socket reset = new java.net.Socket("127.0.0.1", gw.gateway.smtpPort())) {
+                reset.setSoLinger(true, 0); // RST
+            }
+            TestGateway.sleep(300);
+            assertThat(gw.gateway.trace().search(org.postern.trace.TraceQuery.all())).hasSize(before);
             // A trusted peer that sends nothing is refused once proxy-timeout (1 s) has passed.
             long start = System.nanoTime();
             try (TestSmtpClient silent = through(gw, new byte[0])) {

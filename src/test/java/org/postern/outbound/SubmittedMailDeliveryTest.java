@@ -101,7 +101,7 @@ class SubmittedMailDeliveryTest {
     @Test
     void aFailedRecipientGetsTheAuthenticatedSenderOneDsnFromTheHighRiskPool() throws Exception {
         submit("alice@contoso.test", "alice-pw", "dave@nomail.test", "to a domain without mail");
-        SinkMessage dsn = awaitMessage("Undelivered Mail Returned to Sender");
+        SinkMessage dsn = awaitMessage("Undelivered Mail Returned to Sender", m -> m.content().contains("Subject: to a domain without mail"));
         assertThat(dsn.mailFrom()).isEmpty();
         assertThat(dsn.recipients()).containsExactly("alice@contoso.test");
         assertThat(dsn.clientAddress()).isEqualTo("127.0.0.2");
@@ -110,10 +110,47 @@ class SubmittedMailDeliveryTest {
                 .contains("Subject: to a domain without mail");
     }
 
+    @Test
+    void requireTlsIsOfferedOnSubmissionAndMailThatCannotBeSentThatWayComesBackAsADsn() {
+        try (TestSmtpClient c = gw.submissionClient()) {
+            c.greeting().assertCode(220);
+            assertThat(c.ehlo("client.example").assertCode(250).lines()).doesNotContain("REQUIRETLS");
+            var plain = c.mailFrom("alice@contoso.test", "REQUIRETLS");
+            assertThat(plain.code()).isEqualTo(530);
+            assertThat(plain.enhancedCode()).isEqualTo("5.7.10");
+            c.rset();
+            c.startTls(TestSmtpClient.trustAll()).assertCode(220);
+            assertThat(c.ehlo("client.example").assertCode(250).lines()).contains("REQUIRETLS");
+            c.authPlain("alice@contoso.test", "alice-pw").assertCode(235);
+            c.mailFrom("alice@contoso.test", "REQUIRETLS").assertCode(250);
+            c.rcptTo("bob@fabrikam.test").assertCode(250);
+            String message = "From: Alice Example <alice@contoso.test>\r\nTo: bob@fabrikam.test\r\nSubject: sealed envelope\r\n"
+                    + "Date: Sat, 28 Nov 2026 12:00:00 +0000\r\nMessage-ID: <rt1@contoso.test>\r\n\r\nHi Bob,\r\nonly over verified TLS, please.\r\n";
+            c.data(message).assertCode(250);
+        }
+        // fabrikam.test publishes neither MTA-STS nor DANE, and the sink offers no TLS: the message is not sent.
+        SinkMessage dsn = awaitMessage("Undelivered Mail Returned to Sender", m -> m.content().contains("Subject: sealed envelope"));
+        assertThat(dsn.recipients()).containsExactly("alice@contoso.test");
+        assertThat(dsn.content()).contains("Final-Recipient: rfc822; bob@fabrikam.test\nAction: failed\nStatus: 5.7.30");
+        assertThat(sink.messages()).noneMatch(m -> "sealed envelope".equals(m.header("Subject")));
+
+        try (TestSmtpClient mx = gw.client()) {   // the MX listener does not offer it (inbound delivery does not honour it)
+            mx.greeting().assertCode(220);
+            mx.ehlo("client.example").assertCode(250);
+            mx.startTls(TestSmtpClient.trustAll()).assertCode(220);
+            assertThat(mx.ehlo("client.example").assertCode(250).lines()).doesNotContain("REQUIRETLS");
+            assertThat(mx.mailFrom("someone@example.org", "REQUIRETLS").code()).isEqualTo(555);
+        }
+    }
+
     private static SinkMessage awaitMessage(String subject) {
+        return awaitMessage(subject, m -> true);
+    }
+
+    private static SinkMessage awaitMessage(String subject, java.util.function.Predicate<SinkMessage> also) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            for (SinkMessage m : sink.messages()) if (subject.equals(m.header("Subject"))) return m;
+            for (SinkMessage m : sink.messages()) if (subject.equals(m.header("Subject")) && also.test(m)) return m;
             TestGateway.sleep(50);
         }
         throw new AssertionError("no message with subject '" + subject + "' at the sink; it has " + sink.messages());

@@ -52,13 +52,13 @@ class PhaseTableTest {
     @Test
     void outboundAsksOwnershipAndRestrictionAtMailLimitsAtRcptAndFiltersAtData() {
         PolicyPipeline outbound = StandardPipeline.outbound(new StandardPipeline.Settings(List.of(), 20, 10_000, 600, 500),
-                new LocalClientCounters(Clock.systemUTC()), new LocalOutboundCounters(Clock.systemUTC()), SubmitterRestrictions.NONE,
+                new LocalClientCounters(Clock.systemUTC()), new org.postern.counters.LocalCounters(Clock.systemUTC())::tryTake, SubmitterRestrictions.NONE,
                 WhatToDoWithOutboundMessage.SpamAction.HIGH_RISK_POOL);
         assertThat(outbound.stages(Phase.CONNECT)).isEmpty();
         assertThat(outbound.stages(Phase.MAIL)).extracting(Stage::name)
                 .containsExactly("IsMessageRateExceeded", "IsSubmitterRestricted", "DoesSenderOwnAddress");
         assertThat(outbound.stages(Phase.RCPT)).extracting(Stage::name)
-                .containsExactly("IsRecipientRateExceeded", "IsRecipientLimitReached", "IsOutboundLimitReached");
+                .containsExactly("IsRecipientRateExceeded", "IsRecipientLimitReached", "IsColleagueKnown", "IsOutboundLimitReached");
         assertThat(outbound.stages(Phase.DATA)).extracting(Stage::name).containsExactly("DoesHeaderFromBelongToSender",
                 "IsMalwareDetected", "WhatDoTransportRulesSay", "WhatIsTheSpamConfidence", "WhatToDoWithOutboundMessage");
     }

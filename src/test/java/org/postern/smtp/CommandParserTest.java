@@ -105,7 +105,6 @@ class CommandParserTest {
             "MAIL FROM:<a@b.example> BODY=9BIT|501",
             "MAIL FROM:<a@b.example> BODY=BINARYMIME|555",
             "MAIL FROM:<a@b.example> SMTPUTF8=yes|501",
-            "MAIL FROM:<a@b.example> AUTH=<>|555",
             "MAIL FROM:<a@b.example> -BAD|501",
             "MAIL FROM:<a@b.example>SIZE=1|501",
             "RCPT TO:<a@b.example> NOTIFY=NEVER|555",

@@ -98,7 +98,9 @@ class ProxyProtocolTest {
         assertThatThrownBy(() -> ProxyProtocol.read(stream(ascii("EHLO client.example\r\n"))))
                 .isInstanceOf(ProxyProtocolException.class).hasMessageContaining("starts with 'E'");
         assertThatThrownBy(() -> ProxyProtocol.read(stream(new byte[0])))
-                .isInstanceOf(ProxyProtocolException.class).hasMessageContaining("closed");
+                .isInstanceOfSatisfying(ProxyProtocolException.class, e -> assertThat(e.isClosedBeforeHeader()).isTrue());
+        assertThatThrownBy(() -> ProxyProtocol.read(stream(ascii("PROXY TCP4"))))
+                .isInstanceOfSatisfying(ProxyProtocolException.class, e -> assertThat(e.isClosedBeforeHeader()).isFalse());
     }
 
     @Test

@@ -33,6 +33,11 @@ final class RecordingHandler implements SessionHandler {
     Reply greeting = Reply.greeting("mx.test");
     Function<RcptTo, Reply> rcptAnswer = r -> Reply.of(250, "2.1.5", "Ok");
     Reply completeAnswer = Reply.of(250, "2.0.0", "Ok: queued");
+    /** Whether this listener offers AUTH; the right password is "secret". */
+    volatile boolean offersAuth;
+    /** The credentials AUTH handed over, as "MECHANISM user password". */
+    final List<String> credentials = new CopyOnWriteArrayList<>();
+
     /** When set, the sink's stream fails on every write, like a full disk. */
     volatile boolean sinkFails;
 
@@ -49,6 +54,17 @@ final class RecordingHandler implements SessionHandler {
     @Override public void tlsEstablished(TlsInfo info) {
         events.add("tls:" + info.protocol());
         tls.add(info);
+    }
+
+    @Override public boolean offersAuth() {
+        return offersAuth;
+    }
+
+    @Override public Reply authenticate(String mechanism, String user, String password) {
+        events.add("auth:" + mechanism + ":" + user);
+        credentials.add(mechanism + " " + user + " " + password);
+        return password.equals("secret") ? Reply.of(235, "2.7.0", "Authentication successful")
+                : Reply.of(535, "5.7.8", "Authentication credentials invalid");
     }
 
     @Override public Reply mailFrom(MailFrom mailFrom) {

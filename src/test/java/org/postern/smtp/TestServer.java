@@ -53,6 +53,10 @@ final class TestServer implements AutoCloseable {
         return new TestServer(settings().build(), Optional.of(tls), h -> { });
     }
 
+    static TestServer startWithTls(ServerTls tls, Consumer<RecordingHandler> setup) {
+        return new TestServer(settings().build(), Optional.of(tls), setup);
+    }
+
     RawSmtpClient connect() {
         return RawSmtpClient.connect(server.port());
     }

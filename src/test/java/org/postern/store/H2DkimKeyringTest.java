@@ -1,0 +1,8 @@
+package org.postern.store;
+
+class H2DkimKeyringTest extends DkimKeyringContract {
+    @Override
+    protected TestDatabase openDatabase() {
+        return TestDatabase.h2();
+    }
+}

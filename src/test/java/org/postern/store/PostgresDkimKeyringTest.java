@@ -1,0 +1,8 @@
+package org.postern.store;
+
+class PostgresDkimKeyringTest extends DkimKeyringContract {
+    @Override
+    protected TestDatabase openDatabase() {
+        return TestDatabase.postgres();
+    }
+}
