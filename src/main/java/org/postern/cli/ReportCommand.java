@@ -3,6 +3,8 @@ package org.postern.cli;
 import org.postern.Postern;
 import org.postern.content.MessageBatch;
 import org.postern.content.MessageView;
+import org.postern.content.ModelFeedback;
+import org.postern.content.ModelFile;
 import org.postern.content.SpamClassifier;
 import org.postern.content.ViewLimits;
 import picocli.CommandLine;
@@ -48,15 +50,14 @@ public final class ReportCommand implements Runnable {
         };
         // Without --model: content.model, else <data-dir>/model.bin, the file a running gateway follows.
         Path model = this.model != null ? this.model : config.load().modelFile();
-        ModelOption option = new ModelOption();
-        option.file = model;
-        SpamClassifier classifier = option.load(true);
         int[] learned = {0};
         try {
-            // Learning is sequential (order matters for an online model); parsing may run ahead in parallel.
-            MessageBatch.run(Inputs.existing(paths), ViewLimits.forClassification(), 1,
-                    (name, view) -> learn(classifier, view, junk), (name, done) -> learned[0]++);
-            classifier.save(model);
+            // Learning is sequential (order matters for an online model); parsing may run ahead in parallel. The
+            // file is locked against feedback the admin API gives meanwhile (ModelFeedback).
+            ModelFeedback.learnInto(model, classifier -> MessageBatch.run(Inputs.existing(paths), ViewLimits.forClassification(), 1,
+                    (name, view) -> learn(classifier, view, junk), (name, done) -> learned[0]++));
+        } catch (ModelFile.ModelFormatException e) {
+            throw new Postern.CliFailure("cannot read model: " + e.getMessage());
         } catch (IOException e) {
             throw new Postern.CliFailure(e.getMessage());
         }

@@ -40,7 +40,7 @@ public final class TrainCommand implements Runnable {
     public void run() {
         TrainingSettings d = TrainingSettings.defaults();
         if (epochs < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--epochs must be at least 1");
-        TrainingSettings settings = new TrainingSettings(d.hashBits(), d.learningRate(), epochs, d.margin(), d.seed());
+        TrainingSettings settings = new TrainingSettings(d.hashBits(), d.learningRate(), epochs, d.margin(), d.seed(), d.orders());
         long start = System.nanoTime();
         Trainer trainer = new Trainer(settings);
         try {

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  */
 final class FeatureExtractor {
 
-    /** The version of the features below; stored in every model file. */
-    static final int FEATURE_SET = 1;
+    /** The version of the features below; stored in every model file. 2: header field names and order, Received words. */
+    static final int FEATURE_SET = 2;
     static final int MAX_BODY_TOKENS = 3000;
     static final int OSB_DISTANCE = 4;
     private static final int MAX_LINKS = 60;
@@ -55,7 +55,43 @@ final class FeatureExtractor {
         links(view, f);
         structure(view, f);
         body(view, f);
+        headerNames(view, f);
+        receivedWords(view, f);
         return f;
+    }
+
+    /**
+     * Fields a mailbox, archive or earlier filter adds: they say where a message was stored, not what it is, and
+     * would teach the model its training corpus.
+     */
+    private static final java.util.Set<String> ARCHIVE_HEADERS = java.util.Set.of("x-keywords", "x-status", "delivered-to",
+            "status", "x-uid", "return-path", "x-original-to", "received");
+
+    /**
+     * Which header fields a message has, and the order of its first six: mail programs write their own set in their
+     * own order, bulk senders theirs (cross-validated on the corpus: fewer false positives at SCL 5, higher recall).
+     */
+    private static void headerNames(MessageView view, Features f) {
+        StringBuilder order = new StringBuilder();
+        int n = 0;
+        for (MessageHeader h : view.headers()) {
+            String name = h.lowerName();
+            if (ARCHIVE_HEADERS.contains(name) || name.startsWith("x-spam")) continue;
+            meta(f, "header-name", name);
+            if (n++ < 6) order.append(name).append(' ');
+        }
+        meta(f, "header-order", order.toString());
+    }
+
+    /** The words of the hops nearest the sender (host and software names, protocols), numbers left out. */
+    private static void receivedWords(MessageView view, Features f) {
+        List<String> hops = view.headerValues("Received");
+        for (String hop : hops.subList(Math.max(0, hops.size() - ORIGIN_HOPS), hops.size())) {
+            for (String w : Tokenizer.words(hop, 40)) {
+                if (w.chars().allMatch(Character::isDigit)) continue;
+                meta(f, "received-word", w);
+            }
+        }
     }
 
     private static void subject(MessageView view, Features f) {

@@ -7,7 +7,8 @@ import java.util.Random;
 
 /**
  * Batch training from labelled messages: extracts each message's features once as it is added (so the views can be
- * closed at once), then makes {@link TrainingSettings#epochs()} online passes in shuffled order.
+ * closed at once), then makes {@link TrainingSettings#epochs()} online passes in shuffled order, in
+ * {@link TrainingSettings#orders()} orders averaged into one model.
  */
 public final class Trainer {
 
@@ -58,8 +59,28 @@ public final class Trainer {
         if (model.bits != settings.hashBits()) {
             throw new IllegalArgumentException("model has " + model.bits + " hash bits, training uses " + settings.hashBits());
         }
+        if (settings.orders() == 1) {
+            passes(model, settings.seed());
+        } else {
+            // Each order starts from the same model; their average is the result (see TrainingSettings#orders).
+            SpamModel start = model.copy();
+            float[] sum = new float[model.weights.length];
+            double biasSum = 0;
+            for (int o = 0; o < settings.orders(); o++) {
+                SpamModel m = start.copy();
+                passes(m, settings.seed() + o);
+                for (int i = 0; i < sum.length; i++) sum[i] += m.weights[i];
+                biasSum += m.bias;
+            }
+            for (int i = 0; i < sum.length; i++) model.weights[i] = sum[i] / settings.orders();
+            model.bias = (float) (biasSum / settings.orders());
+        }
+        for (Example e : examples) model.count(e.spam());
+    }
+
+    private void passes(SpamModel model, long seed) {
         List<Example> order = new ArrayList<>(examples);
-        Random random = new Random(settings.seed());
+        Random random = new Random(seed);
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             Collections.shuffle(order, random);
             for (Example e : order) {
@@ -68,6 +89,5 @@ public final class Trainer {
                 if (error > settings.margin()) model.step(e.slots(), e.spam(), settings.learningRate());
             }
         }
-        for (Example e : examples) model.count(e.spam());
     }
 }

@@ -5,14 +5,13 @@ import org.postern.admin.AdminServices;
 import org.postern.admin.QuarantineAccess;
 import org.postern.config.OperatorConfig;
 import org.postern.content.MessageView;
-import org.postern.content.SpamClassifier;
+import org.postern.content.ModelFeedback;
 import org.postern.content.ViewLimits;
 import org.postern.queue.FileSpool;
 import org.postern.smtp.SmtpServer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -38,15 +37,11 @@ final class AdminListener {
      */
     private static AdminServices.Feedback feedback(OperatorConfig config) {
         Path model = config.modelFile();
-        return (message, junk) -> {
-            synchronized (AdminListener.class) {
-                SpamClassifier classifier = Files.isRegularFile(model) ? SpamClassifier.load(model) : SpamClassifier.bundled();
-                try (MessageView view = MessageView.parse(message, ViewLimits.forClassification())) {
-                    classifier.learn(view, junk);
-                }
-                classifier.save(model);
+        return (message, junk) -> ModelFeedback.learnInto(model, classifier -> {
+            try (MessageView view = MessageView.parse(message, ViewLimits.forClassification())) {
+                classifier.learn(view, junk);
             }
-        };
+        });
     }
 
     /** The admin listener starts before SMTP does: not ready until SMTP listens. */

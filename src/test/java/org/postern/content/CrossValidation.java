@@ -1,0 +1,113 @@
+package org.postern.content;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.CRC32;
+
+/**
+ * Development tool, not a test: the in-process twin of {@code bench/accuracy/run.sh}'s Postern part, for trying
+ * classifier changes quickly. Same folds (CRC-32 of the entry name mod 5), features extracted once, each fold
+ * trained on the other four with the given settings; pooled over the folds it prints recall and ham false positives
+ * at SCL 5 and 7, ROC AUC, and two threshold-free numbers: ham FP at the score that catches 99% of spam, and spam
+ * recall at the score that flags at most 0.1% of ham.
+ * Usage: java [-Dorders=N] ... CrossValidation [bits rate epochs margin]...
+ */
+public final class CrossValidation {
+
+    static final int FOLDS = 5;
+
+    public static void main(String[] args) throws Exception {
+        Path corpus = Corpus.locate().orElseThrow();
+        List<TrainingSettings> runs = new ArrayList<>();
+        for (int a = 0; a + 3 < args.length; a += 4) {
+            runs.add(new TrainingSettings(Integer.parseInt(args[a]), Double.parseDouble(args[a + 1]),
+                    Integer.parseInt(args[a + 2]), Double.parseDouble(args[a + 3]), 20_02L, Integer.getInteger("orders", 5)));
+        }
+        if (runs.isEmpty()) runs.add(TrainingSettings.defaults());
+        long t0 = System.nanoTime();
+        List<CorpusRun.Item> items = CorpusRun.read(corpus, runs.get(0));
+        System.out.printf(Locale.ROOT, "read %d messages in %.1f s%n", items.size(), (System.nanoTime() - t0) / 1e9);
+        for (TrainingSettings s : runs) {
+            if (s.hashBits() != runs.get(0).hashBits()) items = CorpusRun.read(corpus, s);
+            List<Scored> scored = evaluate(items, s);
+            System.out.println(describe(s, scored));
+            if (System.getenv("DUMP") != null) {
+                scored.stream().filter(x -> !x.spam()).sorted(Comparator.comparingDouble(Scored::total).reversed()).limit(30)
+                        .forEach(x -> System.out.printf(Locale.ROOT, "  ham  %7.2f SCL %d %s%n", x.total(), x.scl(), x.entry()));
+                scored.stream().filter(Scored::spam).sorted(Comparator.comparingDouble(Scored::total)).limit(30)
+                        .forEach(x -> System.out.printf(Locale.ROOT, "  spam %7.2f SCL %d %s%n", x.total(), x.scl(), x.entry()));
+            }
+        }
+    }
+
+    static int fold(String entry) {
+        CRC32 crc = new CRC32();
+        crc.update(entry.getBytes(StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % FOLDS);
+    }
+
+    /** One scored test message: its label, SCL and the SCL's unclamped total. */
+    record Scored(String entry, boolean spam, int scl, double total) { }
+
+    static List<Scored> evaluate(List<CorpusRun.Item> items, TrainingSettings s) {
+        SclWeights weights = SclWeights.bundled();
+        double h = Double.parseDouble(System.getProperty("heuristics", "1"));
+        List<Scored> scored = new ArrayList<>();
+        for (int k = 0; k < FOLDS; k++) {
+            Trainer trainer = new Trainer(s);
+            List<CorpusRun.Item> test = new ArrayList<>();
+            for (CorpusRun.Item i : items) {
+                if (fold(i.entry()) == k) test.add(i);
+                else trainer.add(i.example());
+            }
+            SpamClassifier c = trainer.train();
+            for (CorpusRun.Item i : test) {
+                double logOdds = c.model().score(i.example().slots());
+                double limit = weights.classifierLimit();
+                double total = Math.max(-limit, Math.min(limit, logOdds)) + h * i.heuristics();
+                scored.add(new Scored(i.entry(), i.spam(), weights.sclFor(total), logOdds + h * i.heuristics()));
+            }
+        }
+        return scored;
+    }
+
+    static String describe(TrainingSettings s, List<Scored> scored) {
+        long spam = scored.stream().filter(Scored::spam).count();
+        long ham = scored.size() - spam;
+        long spam5 = scored.stream().filter(x -> x.spam() && x.scl() >= 5).count();
+        long ham5 = scored.stream().filter(x -> !x.spam() && x.scl() >= 5).count();
+        long ham7 = scored.stream().filter(x -> !x.spam() && x.scl() >= 7).count();
+        List<Double> spamTotals = scored.stream().filter(Scored::spam).map(Scored::total).sorted().toList();
+        List<Double> hamTotals = scored.stream().filter(x -> !x.spam()).map(Scored::total).sorted(Comparator.reverseOrder()).toList();
+        double at99 = spamTotals.get((int) Math.floor(spam * 0.01)); // 99% of spam score at least this
+        long hamAt99 = hamTotals.stream().filter(t -> t >= at99).count();
+        int allowed = (int) Math.floor(ham * 0.001); // 0.1% of ham
+        double atFp = hamTotals.get(allowed); // flag above the (allowed+1)-th highest ham
+        long spamAtFp = spamTotals.stream().filter(t -> t > atFp).count();
+        return String.format(Locale.ROOT, "bits=%d rate=%s epochs=%d margin=%s orders=%d | SCL>=5 recall %.2f%% hamFP %.3f%% (%d) | "
+                        + "SCL>=7 hamFP %.3f%% (%d) | AUC %.5f | at 99%% recall hamFP %.3f%% (%d) | at 0.1%% hamFP recall %.2f%%",
+                s.hashBits(), s.learningRate(), s.epochs(), s.margin(), s.orders(), 100.0 * spam5 / spam, 100.0 * ham5 / ham, ham5,
+                100.0 * ham7 / ham, ham7, auc(scored), 100.0 * hamAt99 / ham, hamAt99, 100.0 * spamAtFp / spam);
+    }
+
+    static double auc(List<Scored> scored) {
+        List<double[]> rows = new ArrayList<>();
+        for (Scored x : scored) rows.add(new double[] {x.total(), x.spam() ? 1 : 0});
+        rows.sort(Comparator.comparingDouble(r -> r[0]));
+        double rankSum = 0;
+        long positives = 0;
+        for (int i = 0; i < rows.size(); ) {
+            int j = i;
+            while (j < rows.size() && rows.get(j)[0] == rows.get(i)[0]) j++;
+            double rank = (i + 1 + j) / 2.0;
+            for (int k = i; k < j; k++) if (rows.get(k)[1] == 1) { rankSum += rank; positives++; }
+            i = j;
+        }
+        long negatives = rows.size() - positives;
+        return (rankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+    }
+}
