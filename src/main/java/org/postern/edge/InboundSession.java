@@ -29,6 +29,7 @@ import org.postern.store.JdbcDmarcResultStore;
 import org.postern.store.StoreUnavailableException;
 import org.postern.tenant.Domains;
 import org.postern.tenant.Tenant;
+import org.postern.trace.TraceRecord;
 import org.postern.trace.TraceStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -442,9 +443,7 @@ final class InboundSession implements SessionHandler {
             try {
                 ctx.trace().record(traced);
             } catch (StoreUnavailableException e) {
-                log.warn("trace store unavailable, refusing message {} temporarily: {}", t.ref, e.getMessage());
-                pending.discard();
-                return ctx.replies().refusal(Decision.TempFail.because(Reason.of(ReasonCode.STORE_UNAVAILABLE, e.getMessage())), t.ref);
+                return failTrace(e);
             }
             var results = evidence.authentication().orElseThrow();
             String headers = AddedHeaders.forAccepted(evidence, ctx.hostname(), t.ref, t.tenant.id(), recipients,
@@ -476,12 +475,7 @@ final class InboundSession implements SessionHandler {
                             t.tenant.delivery(), ctx.clock().instant(), headers, senderVerified));
                 }
             } catch (IOException | RuntimeException e) {
-                try {
-                    ctx.trace().record(traced.withStatus(TraceStatus.Rejected));
-                } catch (RuntimeException ignored) {
-                    // The trace keeps "Queued" for a message the client was told to retry; the log says why.
-                }
-                return failSpool(e);
+                return failSpool(traced, e);
             }
             return reply;
         }
@@ -517,9 +511,7 @@ final class InboundSession implements SessionHandler {
             try {
                 ctx.trace().record(traced);
             } catch (StoreUnavailableException e) {
-                log.warn("trace store unavailable, refusing message {} temporarily: {}", t.ref, e.getMessage());
-                pending.discard();
-                return ctx.replies().refusal(Decision.TempFail.because(Reason.of(ReasonCode.STORE_UNAVAILABLE, e.getMessage())), t.ref);
+                return failTrace(e);
             }
             String headers = AddedHeaders.received(evidence, ctx.hostname(), t.ref, t.recipients, t.mailFrom.smtpUtf8(), extended,
                     ctx.clock().instant().atZone(ZoneOffset.UTC));
@@ -527,14 +519,25 @@ final class InboundSession implements SessionHandler {
                 OutboundSpooling.queue(ctx.spool(), pending, t.tenant, t.ref, t.mailFrom.address(), t.recipients, ctx.clock().instant(),
                         headers, evidence.authUser().orElse(""), highRisk, t.mailFrom.requireTls());
             } catch (IOException | RuntimeException e) {
-                try {
-                    ctx.trace().record(traced.withStatus(TraceStatus.Rejected));
-                } catch (RuntimeException ignored) {
-                    // as for inbound mail: the log says why
-                }
-                return failSpool(e);
+                return failSpool(traced, e);
             }
             return reply;
+        }
+
+        private Reply failTrace(StoreUnavailableException e) {
+            log.warn("trace store unavailable, refusing message {} temporarily: {}", t.ref, e.getMessage());
+            pending.discard();
+            return ctx.replies().refusal(Decision.TempFail.because(Reason.of(ReasonCode.STORE_UNAVAILABLE, e.getMessage())), t.ref);
+        }
+
+        /** The spool failed after the message was traced as accepted: the trace says Rejected (the client retries). */
+        private Reply failSpool(TraceRecord traced, Exception e) {
+            try {
+                ctx.trace().record(traced.withStatus(TraceStatus.Rejected));
+            } catch (RuntimeException ignored) {
+                // The trace keeps "Queued" for a message the client was told to retry; the log says why.
+            }
+            return failSpool(e);
         }
 
         private Reply failSpool(Exception e) {

@@ -1,12 +1,8 @@
 package org.postern.admin;
 
-import org.postern.Postern;
+import org.postern.testsupport.PosternCli;
 import org.postern.testsupport.TestGateway;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * A running gateway with its admin listener, two tenants (contoso, fabrikam), tokens and console users made with
@@ -61,27 +56,8 @@ final class AdminFixture implements AutoCloseable {
     /** Runs the CLI against the gateway's configuration; returns the last line of its output. */
     String cli(String... args) { return cliWithStdin("", args); }
 
-    synchronized String cliWithStdin(String stdin, String... args) {
-        String[] full = new String[args.length + 2];
-        int split = args[0].equals("token") || args[0].equals("user") ? 2 : 1;
-        System.arraycopy(args, 0, full, 0, split);
-        full[split] = "--config";
-        full[split + 1] = gw.configFile.toString();
-        System.arraycopy(args, split, full, split + 2, args.length - split);
-        PrintStream out = System.out;
-        InputStream in = System.in;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-            int rc = Postern.run(full);
-            if (rc != 0) throw new AssertionError("postern " + String.join(" ", full) + " exited " + rc + ": " + buf);
-        } finally {
-            System.setOut(out);
-            System.setIn(in);
-        }
-        List<String> lines = buf.toString(StandardCharsets.UTF_8).lines().toList();
-        return lines.get(lines.size() - 1).strip();
+    String cliWithStdin(String stdin, String... args) {
+        return PosternCli.runWithInput(stdin, PosternCli.withConfig(gw.configFile, args)).ok().lastLine();
     }
 
     HttpResponse<String> call(String method, String path, String token, String body) {

@@ -1,5 +1,6 @@
 package org.postern.e2e;
 
+import org.postern.testsupport.PosternCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
@@ -7,14 +8,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.postern.Postern;
 import org.postern.testsupport.Downstreams;
 import org.postern.testsupport.PrivateRedis;
 import org.postern.testsupport.TestDns;
 import org.postern.testsupport.TestSmtpClient;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -265,20 +263,9 @@ class MultiNodeTest {
     private record Cli(int exit, String out, String err) { }
 
     /** The postern command line, in this JVM (it talks to the same PostgreSQL as the nodes). */
-    private static synchronized Cli cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Postern.run(args);
-            return new Cli(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static Cli cli(String... args) {
+        var run = PosternCli.run(args);
+        return new Cli(run.exit(), run.out(), run.err());
     }
 
     private static String lastLine(String s) {

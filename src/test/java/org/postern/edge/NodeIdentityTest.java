@@ -1,22 +1,19 @@
 package org.postern.edge;
 
+import org.postern.testsupport.PosternCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postern.Postern;
 import org.postern.testsupport.TestGateway;
 import org.postern.trace.DeliveryEvent;
 import org.postern.trace.TraceJson;
 import org.postern.trace.TraceStatus;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,22 +87,7 @@ class NodeIdentityTest {
     }
 
     private static String cli(TestGateway gw, String... args) {
-        String[] full = new String[args.length + 2];
-        int split = args[0].equals("token") ? 2 : 1;
-        System.arraycopy(args, 0, full, 0, split);
-        full[split] = "--config";
-        full[split + 1] = gw.configFile.toString();
-        System.arraycopy(args, split, full, split + 2, args.length - split);
-        PrintStream out = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            int rc = Postern.run(full);
-            if (rc != 0) throw new AssertionError("postern " + String.join(" ", full) + " exited " + rc + ": " + buf);
-        } finally {
-            System.setOut(out);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+        return PosternCli.run(PosternCli.withConfig(gw.configFile, args)).ok().out();
     }
 
     private static String lastLine(String text) {

@@ -1,16 +1,13 @@
 package org.postern.edge;
 
-import org.postern.Postern;
+import org.postern.testsupport.PosternCli;
 import org.postern.testsupport.TestGateway;
-import org.postern.testsupport.TestSmtpClient;
 import org.postern.trace.DeliveryEvent;
 import org.postern.trace.TraceQuery;
 import org.postern.trace.TraceRecord;
 import org.postern.trace.TraceStatus;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,21 +75,8 @@ final class RunningGateway extends TestGateway {
 
     /** Runs a CLI command in-process; returns exit code and what it printed on stdout. */
     static CliResult cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-        synchronized (RunningGateway.class) {
-            try {
-                System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-                System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-                int code = Postern.run(args);
-                return new CliResult(code, captured.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
-            } finally {
-                System.setOut(out);
-                System.setErr(err);
-            }
-        }
+        var run = PosternCli.run(args);
+        return new CliResult(run.exit(), run.out(), run.err());
     }
 
     record CliResult(int exitCode, String stdout, String stderr) { }

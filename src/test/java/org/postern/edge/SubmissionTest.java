@@ -1,5 +1,6 @@
 package org.postern.edge;
 
+import org.postern.testsupport.PosternCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -12,12 +13,7 @@ import org.postern.testsupport.TestSmtpClient;
 import org.postern.trace.DecisionEntry;
 import org.postern.trace.TraceRecord;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -449,26 +445,7 @@ class SubmissionTest {
     }
 
     /** Runs the real CLI against a gateway's configuration (its store); returns the last line printed. */
-    static synchronized String cliWith(TestGateway gw, String stdin, String... args) {
-        int split = List.of("token", "user", "dkim", "quarantine").contains(args[0]) ? 2 : 1; // after the (sub)command
-        String[] full = new String[args.length + 2];
-        System.arraycopy(args, 0, full, 0, split);
-        full[split] = "--config";
-        full[split + 1] = gw.configFile.toString();
-        System.arraycopy(args, split, full, split + 2, args.length - split);
-        PrintStream out = System.out;
-        InputStream in = System.in;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-            int rc = Postern.run(full);
-            if (rc != 0) throw new AssertionError("postern " + String.join(" ", full) + " exited " + rc + ": " + buf);
-        } finally {
-            System.setOut(out);
-            System.setIn(in);
-        }
-        String[] lines = buf.toString(StandardCharsets.UTF_8).strip().split("\n");
-        return lines[lines.length - 1];
+    static String cliWith(TestGateway gw, String stdin, String... args) {
+        return PosternCli.runWithInput(stdin, PosternCli.withConfig(gw.configFile, args)).ok().lastLine();
     }
 }

@@ -1,12 +1,11 @@
 package org.postern.outbound;
 
+import org.postern.testsupport.PosternCli;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.postern.Postern;
 import org.postern.auth.dkim.DkimOutcome;
 import org.postern.auth.dkim.DkimResult;
 import org.postern.auth.dkim.DkimVerifier;
@@ -124,18 +122,10 @@ class OutboundDkimEdgeTest {
                     domains: [contoso.test]
                     delivery: "smtp://127.0.0.1:2626"
                 """)) {
-            PrintStream err = System.err;
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            int rc;
-            try {
-                System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-                rc = Postern.run("dkim", "keygen", "--config", gw.configFile.toString(), "--tenant", "contoso",
-                        "--domain", "fabrikam.test", "--selector", "s1");
-            } finally {
-                System.setErr(err);
-            }
-            assertThat(rc).isEqualTo(1);
-            assertThat(buf.toString(StandardCharsets.UTF_8)).contains("fabrikam.test is not a domain of tenant contoso");
+            var run = PosternCli.run("dkim", "keygen", "--config", gw.configFile.toString(), "--tenant", "contoso",
+                    "--domain", "fabrikam.test", "--selector", "s1");
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.err()).contains("fabrikam.test is not a domain of tenant contoso");
         }
     }
 
@@ -159,17 +149,8 @@ class OutboundDkimEdgeTest {
         gw.gateway.spool().commit(p, envelope);
     }
 
-    static synchronized String cli(String... args) {
-        PrintStream out = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            int rc = Postern.run(args);
-            if (rc != 0) throw new AssertionError("postern " + String.join(" ", args) + " exited " + rc + ": " + buf);
-        } finally {
-            System.setOut(out);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+    static String cli(String... args) {
+        return PosternCli.run(args).ok().out();
     }
 
     static Map<String, String> zoneRecords(String printed) {

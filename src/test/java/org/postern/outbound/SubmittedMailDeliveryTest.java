@@ -1,13 +1,12 @@
 package org.postern.outbound;
 
+import org.postern.testsupport.PosternCli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.postern.outbound.OutboundDkimEdgeTest.cli;
 import static org.postern.outbound.OutboundDkimEdgeTest.dkimpy;
 import static org.postern.outbound.OutboundDkimEdgeTest.publish;
 import static org.postern.outbound.OutboundDkimEdgeTest.zoneRecords;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.postern.Postern;
 import org.postern.testsupport.Downstreams;
 import org.postern.testsupport.Downstreams.SinkMessage;
 import org.postern.testsupport.Downstreams.SmtpSink;
@@ -187,15 +185,8 @@ class SubmittedMailDeliveryTest {
         }
     }
 
-    private static synchronized void user(String email, String password) {
-        InputStream in = System.in;
-        try {
-            System.setIn(new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)));
-            int rc = Postern.run("user", "add", "--config", gw.configFile.toString(), "--tenant", "contoso", "--email", email,
-                    "--password-stdin");
-            assertThat(rc).isZero();
-        } finally {
-            System.setIn(in);
-        }
+    private static void user(String email, String password) {
+        PosternCli.runWithInput(password + "\n", "user", "add", "--config", gw.configFile.toString(), "--tenant", "contoso",
+                "--email", email, "--password-stdin").ok();
     }
 }

@@ -1,17 +1,14 @@
 package org.postern.tenant;
 
+import org.postern.testsupport.PosternCli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postern.Postern;
 import org.postern.rules.RuleSet;
 import org.postern.store.Database;
 import org.postern.store.JdbcTenantDocumentStore;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -116,17 +113,7 @@ class TransportRulesApplyTest {
     private record Cli(int code, String err) { }
 
     private static Cli cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            int code = Postern.run(args);
-            return new Cli(code, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        var run = PosternCli.run(args);
+        return new Cli(run.exit(), run.err());
     }
 }
