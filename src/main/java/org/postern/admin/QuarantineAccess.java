@@ -1,6 +1,6 @@
 package org.postern.admin;
 
-import org.postern.quarantine.FileQuarantine;
+import org.postern.quarantine.Quarantine;
 import org.postern.quarantine.QuarantinedMessage;
 
 import java.io.IOException;
@@ -25,7 +25,7 @@ public interface QuarantineAccess {
 
     boolean delete(String tenant, String id) throws IOException;
 
-    static QuarantineAccess of(FileQuarantine q) {
+    static QuarantineAccess of(Quarantine q) {
         return new QuarantineAccess() {
             public List<QuarantinedMessage> list(String tenant) throws IOException { return q.list(tenant); }
             public Optional<QuarantinedMessage> find(String tenant, String id) throws IOException { return q.find(tenant, id); }

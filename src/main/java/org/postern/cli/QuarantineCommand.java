@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.postern.Postern;
 import org.postern.config.OperatorConfig;
-import org.postern.quarantine.FileQuarantine;
+import org.postern.edge.NodeServices;
+import org.postern.quarantine.Quarantine;
 import org.postern.quarantine.QuarantinedMessage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,9 +33,12 @@ public final class QuarantineCommand implements Runnable {
         @Mixin ConfigOption config;
         @Option(names = "--tenant", required = true) String tenant;
 
-        FileQuarantine quarantine() {
+        /** Runs {@code action} on the quarantine the gateway uses (the store's when it is PostgreSQL). */
+        <T> T withQuarantine(QuarantineCall<T> action) {
             OperatorConfig cfg = config.load();
-            return new FileQuarantine(Path.of(cfg.node().dataDir()));
+            try (NodeServices services = NodeServices.open(cfg)) {
+                return call(() -> action.call(services.quarantine(cfg, "", java.time.Clock.systemUTC())));
+            }
         }
     }
 
@@ -44,7 +48,7 @@ public final class QuarantineCommand implements Runnable {
 
         @Override
         public void run() {
-            java.util.List<QuarantinedMessage> held = call(() -> quarantine().list(tenant));
+            java.util.List<QuarantinedMessage> held = withQuarantine(q -> q.list(tenant));
             ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule()).registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
             for (QuarantinedMessage m : held) {
                 if (json) {
@@ -65,7 +69,7 @@ public final class QuarantineCommand implements Runnable {
         @Override
         public void run() {
             String by = "cli:" + System.getProperty("user.name", "unknown");
-            if (!call(() -> quarantine().release(tenant, id, by, java.time.Instant.now()))) throw new Postern.CliFailure("no quarantined message " + id + " for tenant " + tenant);
+            if (!withQuarantine(q -> q.release(tenant, id, by, java.time.Instant.now()))) throw new Postern.CliFailure("no quarantined message " + id + " for tenant " + tenant);
             System.out.println("released " + id + "; the gateway delivers it within seconds (trace --ref " + id + ")");
         }
     }
@@ -76,9 +80,13 @@ public final class QuarantineCommand implements Runnable {
 
         @Override
         public void run() {
-            if (!call(() -> quarantine().delete(tenant, id))) throw new Postern.CliFailure("no quarantined message " + id + " for tenant " + tenant);
+            if (!withQuarantine(q -> q.delete(tenant, id))) throw new Postern.CliFailure("no quarantined message " + id + " for tenant " + tenant);
             System.out.println("deleted " + id);
         }
+    }
+
+    interface QuarantineCall<T> {
+        T call(Quarantine quarantine) throws IOException;
     }
 
     private interface IoCall<T> {

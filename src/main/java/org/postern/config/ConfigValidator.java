@@ -25,6 +25,8 @@ final class ConfigValidator {
         require(c.store() != null && c.store().url() != null && c.store().url().startsWith("jdbc:"),
                 "store.url must be a JDBC URL (jdbc:h2:file:... or jdbc:postgresql://...)");
         c.redis().ifPresent(ConfigValidator::redis);
+        c.trace().ifPresent(t -> require(Units.duration(t.retention()).compareTo(java.time.Duration.ofDays(1)) >= 0,
+                "trace.retention must be at least 1d, not '" + t.retention() + "'"));
         Units.bytes(c.limits().maxMessageSize());
         require(c.limits().maxRecipients() > 0, "limits.max-recipients must be positive");
         require(c.limits().connectionsPerIp() > 0, "limits.connections-per-ip must be positive");

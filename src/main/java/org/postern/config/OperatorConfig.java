@@ -27,7 +27,20 @@ public record OperatorConfig(
         Delivery delivery,
         Smtp smtp,
         JsonNode tenants,
-        @JsonProperty("dnsbl-threshold") int dnsblThreshold) {
+        @JsonProperty("dnsbl-threshold") int dnsblThreshold,
+        Optional<Trace> trace) {
+
+    /** {@code trace: { retention: 90d }}: how long message trace is kept (whole days dropped on PostgreSQL). */
+    public record Trace(String retention) {
+        public Trace {
+            retention = retention == null ? "90d" : retention;
+        }
+    }
+
+    /** The trace retention in force (the default when {@code trace} is absent). */
+    public java.time.Duration traceRetention() {
+        return Units.duration((trace == null ? Optional.<Trace>empty() : trace).orElse(new Trace(null)).retention());
+    }
 
     /**
      * @param name this node among several (trace: which node received, which delivered); default: the machine's

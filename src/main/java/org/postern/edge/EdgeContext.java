@@ -1,7 +1,7 @@
 package org.postern.edge;
 
 import org.postern.auth.SenderAuthenticator;
-import org.postern.quarantine.FileQuarantine;
+import org.postern.quarantine.Quarantine;
 
 import org.postern.dns.DnsResolver;
 import org.postern.dnsbl.DnsLists;
@@ -21,7 +21,7 @@ import java.time.Clock;
 public record EdgeContext(String hostname, String node, PolicyPipeline pipeline, TenantDirectory tenants,
                           Spool spool, TraceStore trace, ClientCounters counters, DnsResolver dns,
                           Clock clock, References references, ReplyCatalogue replies,
-                          SenderAuthenticator authenticator, FileQuarantine quarantine,
+                          SenderAuthenticator authenticator, Quarantine quarantine,
                           DmarcResultRecorder dmarcResults, EndOfData endOfData,
                           DnsLists dnsLists, TenantTrusts trusts) {
 }

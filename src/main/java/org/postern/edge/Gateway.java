@@ -85,6 +85,8 @@ public final class Gateway implements AutoCloseable {
         try {
             TraceStore trace = services.trace();
             TenantDirectory tenants = new TenantDirectory(services.catalog(), clock, Duration.ofSeconds(1));
+            services.watchConfiguration(tenants::refresh); // issue 10: other nodes' changes within a second
+            services.keepTraceRetention(config, clock);
             var d = config.delivery();
             DeliverySettings delivery = DeliverySettings.defaults(hostname)
                     .withRetry(new RetryPolicy(Units.duration(d.retryInitial()), Units.duration(d.retryMax()), Units.duration(d.maxAge())))
@@ -101,7 +103,7 @@ public final class Gateway implements AutoCloseable {
             TenantTrusts trusts = new TenantTrusts();
             PolicyPipeline pipeline = StandardPipeline.build(NodeServices.pipelineSettings(config), counters, trusts, clock);
             var dns = metrics.timed(new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout())));
-            var quarantine = new FileQuarantine(Path.of(config.node().dataDir()));
+            var quarantine = services.quarantine(config, config.node().nodeName(), clock);
             var authenticator = new SenderAuthenticator(dns, clock);
             EdgeContext ctx = new EdgeContext(hostname, config.node().nodeName(), pipeline, tenants, spool, metrics.metered(trace), counters, dns,
                     clock, new References(clock), new ReplyCatalogue(hostname), authenticator, quarantine,

@@ -42,6 +42,8 @@ public final class NodeServices implements AutoCloseable {
     private final Database database;
     private final TenantCatalog catalog;
     private final TraceStore trace;
+    private org.postern.store.ConfigChangeListener configListener;
+    private org.postern.store.TraceRetention traceRetention;
 
     private NodeServices(Database database) {
         this.database = database;
@@ -82,6 +84,33 @@ public final class NodeServices implements AutoCloseable {
     public org.postern.account.SendingRestrictions restrictions() { return new org.postern.account.SendingRestrictions(database.dataSource()); }
 
     public org.postern.account.ApiTokens tokens() { return new org.postern.account.ApiTokens(database.dataSource(), Clock.systemUTC()); }
+
+    /**
+     * Where held messages live: in the store when it is PostgreSQL (shared by every node of a fleet, so any node
+     * lists and releases any message; {@code node} is the node that spools releases, empty for a tool), on the node's disk beside its spool when it is the embedded H2 (one node).
+     */
+    public org.postern.quarantine.Quarantine quarantine(OperatorConfig config, String node, Clock clock) {
+        return database.kind() == Database.Kind.POSTGRESQL
+                ? new org.postern.quarantine.JdbcQuarantine(database.dataSource(), node, clock)
+                : new org.postern.quarantine.FileQuarantine(Path.of(config.node().dataDir()));
+    }
+
+    /**
+     * Runs {@code onChange} as soon as any node or tool changes the configuration (PostgreSQL LISTEN/NOTIFY); on
+     * H2 nothing is started and the tenant directory's polling of the configuration version is what notices.
+     */
+    public void watchConfiguration(Runnable onChange) {
+        if (database.kind() == Database.Kind.POSTGRESQL && configListener == null) {
+            configListener = org.postern.store.ConfigChangeListener.start(database, onChange);
+        }
+    }
+
+    /** Keeps the trace within {@code trace.retention} (hourly; partitions on PostgreSQL), closed with the services. */
+    public void keepTraceRetention(OperatorConfig config, Clock clock) {
+        if (traceRetention == null) {
+            traceRetention = new org.postern.store.TraceRetention(database, config.traceRetention(), clock).start(Duration.ofHours(1));
+        }
+    }
 
     /** The store's pool, for repositories of other packages (the admin audit log). */
     public javax.sql.DataSource dataSource() { return database.dataSource(); }
@@ -133,6 +162,8 @@ public final class NodeServices implements AutoCloseable {
 
     @Override
     public void close() {
+        if (configListener != null) configListener.close();
+        if (traceRetention != null) traceRetention.close();
         database.close();
     }
 }

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * message is durable (fsync) before the client hears 250. Release moves both files into {@code released/}, from
  * where the running node takes them into its spool ({@link QuarantineReleaser}).
  */
-public final class FileQuarantine {
+public final class FileQuarantine implements Quarantine {
 
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,62}");
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule()).registerModule(new Jdk8Module())
@@ -42,6 +42,7 @@ public final class FileQuarantine {
     }
 
     /** Holds a message: {@code headers} then the received content, made durable before returning. */
+    @Override
     public void hold(QuarantinedMessage m, String headers, Path content) throws IOException {
         Path dir = Files.createDirectories(tenantDir(m.tenant()));
         Path eml = dir.resolve(safe(m.id()) + ".eml");
@@ -59,16 +60,19 @@ public final class FileQuarantine {
     }
 
     /** The tenant's held messages, newest first. */
+    @Override
     public List<QuarantinedMessage> list(String tenant) throws IOException {
         return read(tenantDir(tenant));
     }
 
+    @Override
     public Optional<QuarantinedMessage> find(String tenant, String id) throws IOException {
         Path json = tenantDir(tenant).resolve(safe(id) + ".json");
         return Files.exists(json) ? Optional.of(JSON.readValue(json.toFile(), QuarantinedMessage.class)) : Optional.empty();
     }
 
     /** The held message as it would be delivered. */
+    @Override
     public InputStream open(String tenant, String id) throws IOException {
         return Files.newInputStream(tenantDir(tenant).resolve(safe(id) + ".eml"));
     }
@@ -78,6 +82,7 @@ public final class FileQuarantine {
      *
      * @param by who released it (an admin's name), for the trace
      */
+    @Override
     public boolean release(String tenant, String id, String by, Instant at) throws IOException {
         Path dir = tenantDir(tenant);
         Path json = dir.resolve(safe(id) + ".json");
@@ -96,6 +101,7 @@ public final class FileQuarantine {
     }
 
     /** Deletes the tenant's messages held before {@code cutoff} (its retention); returns how many. */
+    @Override
     public int expire(String tenant, Instant cutoff) throws IOException {
         int n = 0;
         for (QuarantinedMessage m : list(tenant)) {
@@ -105,6 +111,7 @@ public final class FileQuarantine {
     }
 
     /** Tenants with a quarantine folder. */
+    @Override
     public List<String> tenants() throws IOException {
         Path dir = root.resolve("tenants");
         List<String> out = new ArrayList<>();
@@ -115,6 +122,7 @@ public final class FileQuarantine {
         return out;
     }
 
+    @Override
     public boolean delete(String tenant, String id) throws IOException {
         Path dir = tenantDir(tenant);
         boolean existed = Files.deleteIfExists(dir.resolve(safe(id) + ".json"));
@@ -123,7 +131,8 @@ public final class FileQuarantine {
     }
 
     /** Released messages waiting to be spooled. */
-    List<QuarantinedMessage> released() throws IOException {
+    @Override
+    public List<QuarantinedMessage> released() throws IOException {
         return read(releasedDir());
     }
 
@@ -131,7 +140,13 @@ public final class FileQuarantine {
         return releasedDir().resolve(safe(id) + ".eml");
     }
 
-    void forgetReleased(String id) throws IOException {
+    @Override
+    public InputStream openReleased(String id) throws IOException {
+        return Files.newInputStream(releasedContent(id));
+    }
+
+    @Override
+    public void forgetReleased(String id) throws IOException {
         Files.deleteIfExists(releasedDir().resolve(safe(id) + ".json"));
         Files.deleteIfExists(releasedDir().resolve(safe(id) + ".eml"));
     }

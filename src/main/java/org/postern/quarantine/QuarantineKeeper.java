@@ -34,7 +34,7 @@ public final class QuarantineKeeper implements AutoCloseable {
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
     private static final Duration EXPIRY_EVERY = Duration.ofHours(1);
 
-    private final FileQuarantine quarantine;
+    private final Quarantine quarantine;
     private final Spool spool;
     private final TraceStore trace;
     private final Function<String, Duration> retentionOf;
@@ -44,7 +44,7 @@ public final class QuarantineKeeper implements AutoCloseable {
     private volatile boolean closed;
 
     /** @param retentionOf a tenant id's retention ({@link #retention(String)} parses the tenant setting) */
-    private QuarantineKeeper(FileQuarantine quarantine, Spool spool, TraceStore trace, Function<String, Duration> retentionOf,
+    private QuarantineKeeper(Quarantine quarantine, Spool spool, TraceStore trace, Function<String, Duration> retentionOf,
                              Clock clock, Duration every) {
         this.quarantine = quarantine;
         this.spool = spool;
@@ -54,7 +54,7 @@ public final class QuarantineKeeper implements AutoCloseable {
         this.loop = Thread.ofVirtual().name("postern-quarantine").unstarted(() -> run(every));
     }
 
-    public static QuarantineKeeper start(FileQuarantine quarantine, Spool spool, TraceStore trace,
+    public static QuarantineKeeper start(Quarantine quarantine, Spool spool, TraceStore trace,
                                          Function<String, Duration> retentionOf, Clock clock, Duration every) {
         QuarantineKeeper k = new QuarantineKeeper(quarantine, spool, trace, retentionOf, clock, every);
         k.loop.start();
@@ -88,7 +88,7 @@ public final class QuarantineKeeper implements AutoCloseable {
                 // The trace first: once spooled, delivery may record its outcome at any moment.
                 traceRelease(m);
                 Spool.Pending pending = spool.begin();
-                try (InputStream in = Files.newInputStream(quarantine.releasedContent(m.id()))) {
+                try (InputStream in = quarantine.openReleased(m.id())) {
                     OutputStream out = pending.content();
                     in.transferTo(out);
                     out.close();

@@ -97,7 +97,7 @@ public final class Database implements AutoCloseable {
         }
         HikariDataSource pool = connect(url, settings);
         try {
-            migrate(pool);
+            migrate(pool, url.kind());
         } catch (FlywayException e) {
             pool.close();
             throw new StoreUnavailableException("migrating the store schema at " + url.redacted() + " failed: "
@@ -109,6 +109,18 @@ public final class Database implements AutoCloseable {
     /** The pooled data source for repositories; failures surface through {@link Jdbc} as StoreUnavailableException. */
     public DataSource dataSource() {
         return pool;
+    }
+
+    /**
+     * A connection of its own, outside the pool, with the pool's URL, credentials and driver settings: for a
+     * session-bound use such as LISTEN, which a pooled connection would lose when handed to someone else.
+     */
+    Connection unpooledConnection() throws SQLException {
+        Properties props = new Properties();
+        pool.getDataSourceProperties().forEach((k, v) -> props.setProperty(k.toString(), v.toString()));
+        if (pool.getUsername() != null) props.setProperty("user", pool.getUsername());
+        if (pool.getPassword() != null) props.setProperty("password", pool.getPassword());
+        return DriverManager.getConnection(url.jdbcUrl(), props);
     }
 
     public Kind kind() {
@@ -201,10 +213,15 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static void migrate(DataSource dataSource) {
+    /**
+     * The shared migrations, then the vendor's own (trace partitioning exists on PostgreSQL only; H2 gets the
+     * column it needs): a version number is used by at most one of {@code db/h2} and {@code db/postgresql} and
+     * never by {@code db/migration}.
+     */
+    private static void migrate(DataSource dataSource, Kind kind) {
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations(MIGRATIONS)
+                .locations(MIGRATIONS, kind == Kind.POSTGRESQL ? "classpath:db/postgresql" : "classpath:db/h2")
                 .failOnMissingLocations(true)
                 .cleanDisabled(true)
                 .load()

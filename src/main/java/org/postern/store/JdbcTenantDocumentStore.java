@@ -160,7 +160,12 @@ public final class JdbcTenantDocumentStore implements TenantDocumentStore {
         try (PreparedStatement up = c.prepareStatement("UPDATE config_version SET version = version + 1 WHERE id = 1")) {
             up.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT version FROM config_version WHERE id = 1");
+        // On PostgreSQL the read also queues a NOTIFY, sent by the server when (and only if) the transaction commits:
+        // every node's ConfigChangeListener reloads at once instead of at its next poll.
+        boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        try (PreparedStatement ps = c.prepareStatement(postgres
+                ? "SELECT version, pg_notify('" + ConfigChangeListener.CHANNEL + "', CAST(version AS TEXT)) FROM config_version WHERE id = 1"
+                : "SELECT version FROM config_version WHERE id = 1");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);

@@ -56,7 +56,12 @@ public final class JdbcTraceStore implements TraceStore {
         if (record.ref().length() > TraceRows.MAX_REF) {
             throw new IllegalArgumentException("trace ref longer than " + TraceRows.MAX_REF + " characters");
         }
+        if (postgres == Boolean.TRUE) {
+            Jdbc.query(dataSource, "recording trace " + record.ref(), c -> upsert(c, record));
+            return;
+        }
         Jdbc.inTransaction(dataSource, "recording trace " + record.ref(), c -> {
+            if (isPostgres(c)) return upsert(c, record); // learnt on this first write
             // Almost every record is new: a key lookup decides, so the row is bound (and its JSON written) once.
             boolean replaced = exists(c, record.ref()) && replace(c, record);
             if (!replaced) {
@@ -66,9 +71,35 @@ public final class JdbcTraceStore implements TraceStore {
                     ps.executeUpdate();
                 }
             }
-            insertRecipients(c, record.ref(), TraceRows.recipientKeys(record.recipients()));
+            insertRecipients(c, record, TraceRows.recipientKeys(record.recipients()));
             return null;
         });
+    }
+
+    /**
+     * PostgreSQL: the record and its recipients in one statement (one round trip, committed on its own): an upsert
+     * on the partition key, the recipients no longer named deleted, the new ones inserted.
+     */
+    private static final String UPSERT = "WITH t AS (INSERT INTO trace (ref, " + String.join(", ", TraceRows.COLUMNS)
+            + ") VALUES (?" + ", ?".repeat(TraceRows.COLUMNS.size()) + ") ON CONFLICT (ref, received_at) DO UPDATE SET "
+            + TraceRows.COLUMNS.stream().filter(col -> !col.equals("received_at")).map(col -> col + " = EXCLUDED." + col)
+                    .collect(Collectors.joining(", "))
+            + " RETURNING ref, received_at), "
+            + "d AS (DELETE FROM trace_recipient r USING t WHERE r.ref = t.ref AND r.received_at = t.received_at"
+            + " AND NOT (r.address = ANY (CAST(? AS VARCHAR[])))) "
+            + "INSERT INTO trace_recipient (ref, address, received_at) SELECT t.ref, a.address, t.received_at FROM t"
+            + " CROSS JOIN unnest(CAST(? AS VARCHAR[])) AS a(address) ON CONFLICT DO NOTHING";
+
+    private static Void upsert(Connection c, TraceRecord record) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            ps.setString(1, record.ref());
+            int next = TraceRows.bind(ps, 2, record);
+            java.sql.Array keys = c.createArrayOf("varchar", TraceRows.recipientKeys(record.recipients()).toArray());
+            ps.setArray(next, keys);
+            ps.setArray(next + 1, keys);
+            ps.executeUpdate();
+        }
+        return null;
     }
 
     @Override
@@ -162,6 +193,10 @@ public final class JdbcTraceStore implements TraceStore {
      */
     public int purgeBefore(Instant cutoff) {
         return Jdbc.inTransaction(dataSource, "purging trace before " + cutoff, c -> {
+            try (PreparedStatement recipients = c.prepareStatement("DELETE FROM trace_recipient WHERE received_at < ?")) {
+                recipients.setObject(1, Jdbc.timestamp(cutoff)); // no cascade on PostgreSQL's partitioned tables
+                recipients.executeUpdate();
+            }
             try (PreparedStatement records = c.prepareStatement("DELETE FROM trace WHERE received_at < ?");
                  PreparedStatement attempts = c.prepareStatement("DELETE FROM trace_delivery WHERE attempted_at < ?")) {
                 records.setObject(1, Jdbc.timestamp(cutoff));
@@ -198,14 +233,15 @@ public final class JdbcTraceStore implements TraceStore {
         return true;
     }
 
-    private static void insertRecipients(Connection c, String ref, Set<String> keys) throws SQLException {
+    private static void insertRecipients(Connection c, TraceRecord record, Set<String> keys) throws SQLException {
         if (keys.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO trace_recipient (ref, address) VALUES (?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO trace_recipient (ref, address, received_at) VALUES (?, ?, ?)")) {
             for (String key : keys) {
-                ps.setString(1, ref);
+                ps.setString(1, record.ref());
                 ps.setString(2, key);
+                ps.setObject(3, Jdbc.timestamp(record.receivedAt()));
                 ps.addBatch();
             }
             ps.executeBatch();

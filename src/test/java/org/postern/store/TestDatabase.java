@@ -25,6 +25,8 @@ interface TestDatabase extends AutoCloseable {
     default void wipe() {
         Jdbc.inTransaction(database().dataSource(), "wiping test tables", c -> {
             try (Statement s = c.createStatement()) {
+                s.executeUpdate("DELETE FROM quarantine_chunk");
+                s.executeUpdate("DELETE FROM quarantine");
                 s.executeUpdate("DELETE FROM trace_delivery");
                 s.executeUpdate("DELETE FROM trace_recipient");
                 s.executeUpdate("DELETE FROM trace");
