@@ -1,16 +1,14 @@
 package org.postern.content;
 
+import org.postern.testsupport.PosternCli;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postern.Postern;
 import org.postern.testsupport.TestGateway;
 import org.postern.testsupport.TestSmtpClient;
 import org.postern.trace.TraceRecord;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,16 +113,7 @@ class OnlineLearningOverSmtpTest {
     }
 
     /** {@code ./postern report KIND --config <the gateway's config> FILE}, in-process; its output. */
-    private static synchronized String report(String kind, Path eml) {
-        PrintStream out = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            int rc = Postern.run("report", kind, "--config", gw.configFile.toString(), eml.toString());
-            assertThat(rc).as(buf.toString(StandardCharsets.UTF_8)).isZero();
-        } finally {
-            System.setOut(out);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+    private static String report(String kind, Path eml) {
+        return PosternCli.run("report", kind, "--config", gw.configFile.toString(), eml.toString()).ok().out();
     }
 }
