@@ -39,11 +39,35 @@ class SharedSubmissionLimitsTest {
                     domains: [tailspin.test]
                     delivery: "maildir:%1$s/mail/tailspin"
                     outbound: { recipients-per-hour: 2, on-limit: alert }
+                  - id: northwind
+                    domains: [northwind.test]
+                    delivery: "maildir:%1$s/mail/northwind"
+                    outbound: { recipients-per-hour: 5, on-limit: restrict }
                 """.formatted(dir, name, url, prefix), Clock.systemUTC(), true);
         gw.dns.addMx("example.net", 10, "mx.example.net").addA("mx.example.net", "127.0.0.1");
         SubmissionTest.cliWith(gw, "pw-1\n", "user", "add", "--tenant", "tailspin", "--email", "ann@tailspin.test", "--password-stdin");
         SubmissionTest.cliWith(gw, "pw-2\n", "user", "add", "--tenant", "tailspin", "--email", "bo@tailspin.test", "--password-stdin");
+        SubmissionTest.cliWith(gw, "burst-pw\n", "user", "add", "--tenant", "northwind", "--email", "burst@northwind.test", "--password-stdin");
         return gw;
+    }
+
+    @Test
+    void theSixthRecipientOverARestrictLimitIsRefusedOnTheOtherNode() {
+        url = PrivateRedis.requireShared();
+        prefix = PrivateRedis.randomPrefix();
+        try (TestGateway one = node("edge-1"); TestGateway two = node("edge-2")) {
+            try (TestSmtpClient c = SubmissionTest.login(one.submissionClient(), "burst@northwind.test", "burst-pw")) {
+                c.mailFrom("burst@northwind.test").assertCode(250);
+                for (int i = 1; i <= 3; i++) c.rcptTo("r" + i + "@example.net").assertCode(250);
+            }
+            try (TestSmtpClient c = SubmissionTest.login(two.submissionClient(), "burst@northwind.test", "burst-pw")) {
+                c.mailFrom("burst@northwind.test").assertCode(250);
+                c.rcptTo("r4@example.net").assertCode(250);
+                c.rcptTo("r5@example.net").assertCode(250);
+                var sixth = c.rcptTo("r6@example.net").assertCode(550);
+                assertThat(sixth.text()).contains("burst@northwind.test reached 5 recipients-per-hour");
+            }
+        }
     }
 
     @Test
