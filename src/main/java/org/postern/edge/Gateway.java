@@ -93,8 +93,9 @@ public final class Gateway implements AutoCloseable {
                     .withWorkers(d.workers())
                     .withTimeouts(Units.duration(d.connectTimeout()), Units.duration(d.readTimeout()))
                     .withNode(config.node().nodeName());
-            var outbound = org.postern.outbound.OutboundWiring.settings(config,
-                    new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout())), services.dataSource(), tenants, clock);
+            // One resolver for the node: MX lookups of delivery share its cache and the DNS latency metric.
+            var dns = metrics.timed(new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout())));
+            var outbound = org.postern.outbound.OutboundWiring.settings(config, dns, services.dataSource(), tenants, clock);
             DeliveryScheduler scheduler = DeliveryScheduler.start(delivery, Optional.of(outbound), event -> traceDelivery(trace, event), clock);
             spool = FileSpool.open(Path.of(config.node().dataDir()), scheduler);
 
@@ -102,7 +103,6 @@ public final class Gateway implements AutoCloseable {
             var counters = nodeCounters.clients();
             TenantTrusts trusts = new TenantTrusts();
             PolicyPipeline pipeline = StandardPipeline.build(NodeServices.pipelineSettings(config), counters, trusts, clock);
-            var dns = metrics.timed(new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout())));
             var quarantine = services.quarantine(config, config.node().nodeName(), clock);
             var authenticator = new SenderAuthenticator(dns, clock);
             EdgeContext ctx = new EdgeContext(hostname, config.node().nodeName(), pipeline, tenants, spool, metrics.metered(trace), counters, dns,
@@ -138,7 +138,7 @@ public final class Gateway implements AutoCloseable {
             gateway.counters = nodeCounters;
             gateway.admin = admin;
             return gateway;
-        } catch (org.postern.smtp.TlsConfigurationException e) {
+        } catch (org.postern.smtp.TlsConfigurationException | IOException | RuntimeException e) {
             submissionServers.forEach(SmtpServer::close);
             if (admin != null) admin.close();
             if (nodeCounters != null) nodeCounters.close();
@@ -146,25 +146,12 @@ public final class Gateway implements AutoCloseable {
             if (spool != null) spool.close();
             if (malware != null) malware.close();
             services.close();
-            throw new org.postern.config.ConfigException("tls: " + e.getMessage(), e);
-        } catch (IOException e) {
-            submissionServers.forEach(SmtpServer::close);
-            if (admin != null) admin.close();
-            if (nodeCounters != null) nodeCounters.close();
-            metrics.close();
-            if (spool != null) spool.close();
-            if (malware != null) malware.close();
-            services.close();
-            throw new UncheckedIOException("cannot start: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            submissionServers.forEach(SmtpServer::close);
-            if (admin != null) admin.close();
-            if (nodeCounters != null) nodeCounters.close();
-            metrics.close();
-            if (spool != null) spool.close();
-            if (malware != null) malware.close();
-            services.close();
-            throw e;
+            throw switch (e) {
+                case org.postern.smtp.TlsConfigurationException tls -> new org.postern.config.ConfigException("tls: " + tls.getMessage(), tls);
+                case IOException io -> new UncheckedIOException("cannot start: " + io.getMessage(), io);
+                case RuntimeException r -> r;
+                default -> new IllegalStateException(e);
+            };
         }
     }
 
