@@ -27,16 +27,8 @@ RCPT=user@bench.test
 SENDER=sender@example.org
 export PGHOST PGPORT PGUSER
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+. "$ROOT/bench/lib.sh"
 
-find_bin() {
-  local name=$1 c
-  for c in "/usr/sbin/$name" "/usr/lib/postfix/sbin/$name" "/usr/bin/$name"; do
-    [ -x "$c" ] && { echo "$c"; return 0; }
-  done
-  command -v "$name" 2>/dev/null
-}
 SMTP_SINK=$(find_bin smtp-sink) || die "smtp-sink not found (apt-get install postfix)"
 SMTP_SOURCE=$(find_bin smtp-source) || die "smtp-source not found (apt-get install postfix)"
 command -v psql >/dev/null || die "psql not found (apt-get install postgresql-client)"
@@ -55,22 +47,9 @@ PREFIX="postern-scale-$RUN_ID:"
 STARTED_PIDS=()
 DB_CREATED=0
 
-descendants() {
-  local c
-  for c in $(pgrep -P "$1" 2>/dev/null || true); do echo "$c"; descendants "$c"; done
-}
-stop_pid_tree() { # a process this script started, and what it spawned
-  local pid=$1 kids p
-  kill -0 "$pid" 2>/dev/null || return 0
-  kids=$(descendants "$pid")
-  kill -TERM "$pid" $kids 2>/dev/null || true
-  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  for p in $pid $kids; do kill -KILL "$p" 2>/dev/null || true; done
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   local pid
-  for pid in "${STARTED_PIDS[@]}"; do stop_pid_tree "$pid"; done
+  for pid in "${STARTED_PIDS[@]}"; do stop_pid_tree "$pid" 30; done
   redis-cli -h "$redis_host" -p "${redis_port:-6379}" --scan --pattern "$PREFIX*" 2>/dev/null \
     | xargs -r redis-cli -h "$redis_host" -p "${redis_port:-6379}" del >/dev/null 2>&1 || true
   if [ "${KEEP:-0}" = 1 ]; then
@@ -83,33 +62,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-is_listening() { # something LISTENs on the port (from /proc, no connection made)
-  local hex f files=()
-  hex=$(printf '%04X' "$1")
-  for f in /proc/net/tcp /proc/net/tcp6; do [ -r "$f" ] && files+=("$f"); done
-  awk -v h=":$hex" 'FNR > 1 && $4 == "0A" && substr($2, length($2) - 4) == h { f = 1 } END { exit !f }' "${files[@]}"
-}
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 12000 ))
-    is_listening "$p" || { echo "$p"; return 0; }
-  done
-  die "no free port found"
-}
-wait_listening() { # port pid seconds
-  for _ in $(seq 1 $(( $3 * 10 ))); do
-    is_listening "$1" && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
-now() { date +%s.%N; }
 fdiv() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
-fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-machine_busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 
 # ---------------------------------------------------------------- store statistics
 createdb "$DB" || die "cannot create database $DB"

@@ -1,0 +1,57 @@
+# Shell helpers shared by the load benchmarks (smtp-throughput, scale, outbound): logging, finding Postfix's tools,
+# ports from /proc without connecting, and stopping what a script started. Source it after ROOT is set.
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+find_bin() {
+  local name=$1 c
+  for c in "/usr/sbin/$name" "/usr/lib/postfix/sbin/$name" "/usr/bin/$name"; do
+    [ -x "$c" ] && { echo "$c"; return 0; }
+  done
+  command -v "$name" 2>/dev/null
+}
+
+descendants() {
+  local c
+  for c in $(pgrep -P "$1" 2>/dev/null || true); do echo "$c"; descendants "$c"; done
+}
+
+stop_pid_tree() { # pid [grace seconds, default 20]: a process this script started, and what it spawned
+  local pid=$1 grace=${2:-20} kids p
+  kill -0 "$pid" 2>/dev/null || return 0
+  kids=$(descendants "$pid")
+  kill -TERM "$pid" $kids 2>/dev/null || true
+  for _ in $(seq 1 $(( grace * 5 ))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  for p in $pid $kids; do kill -KILL "$p" 2>/dev/null || true; done
+  wait "$pid" 2>/dev/null || true
+}
+
+is_listening() { # port: something LISTENs on it (from /proc, no connection made)
+  local hex f files=()
+  hex=$(printf '%04X' "$1")
+  for f in /proc/net/tcp /proc/net/tcp6; do [ -r "$f" ] && files+=("$f"); done
+  awk -v h=":$hex" 'FNR > 1 && $4 == "0A" && substr($2, length($2) - 4) == h { f = 1 } END { exit !f }' "${files[@]}"
+}
+
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$(( 20000 + RANDOM % 12000 ))
+    is_listening "$p" || { echo "$p"; return 0; }
+  done
+  die "no free port found"
+}
+
+wait_listening() { # port pid seconds
+  for _ in $(seq 1 $(( $3 * 10 ))); do
+    is_listening "$1" && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+now() { date +%s.%N; }
+fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+machine_busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
