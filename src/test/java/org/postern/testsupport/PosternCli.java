@@ -4,7 +4,9 @@ import org.postern.Postern;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,7 +16,8 @@ import java.util.Set;
 /**
  * The real {@code postern} command line, run in the test's JVM with its standard streams captured. One lock for every
  * test: {@code System.out}, {@code System.err} and {@code System.in} are global, so two captures at once would swap
- * each other's output.
+ * each other's output. Only the calling thread's writes are captured: a gateway running in the same JVM logs to
+ * {@code System.out} from its own threads, and such a line must not become the command's "last line" (a token).
  */
 public final class PosternCli {
 
@@ -49,8 +52,9 @@ public final class PosternCli {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            Thread caller = Thread.currentThread();
+            System.setOut(new PrintStream(new CallerOnly(caller, o, out), true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(new CallerOnly(caller, e, err), true, StandardCharsets.UTF_8));
             System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
             int code = Postern.run(args);
             return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
@@ -58,6 +62,39 @@ public final class PosternCli {
             System.setOut(out);
             System.setErr(err);
             System.setIn(in);
+        }
+    }
+
+    /** Sends the caller's writes to the capture and every other thread's to the stream that was there before. */
+    private static final class CallerOnly extends OutputStream {
+        private final Thread caller;
+        private final OutputStream capture;
+        private final OutputStream others;
+
+        CallerOnly(Thread caller, OutputStream capture, OutputStream others) {
+            this.caller = caller;
+            this.capture = capture;
+            this.others = others;
+        }
+
+        private OutputStream target() {
+            return Thread.currentThread() == caller ? capture : others;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            target().write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            target().write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            capture.flush();
+            others.flush();
         }
     }
 
