@@ -55,3 +55,27 @@ wait_listening() { # port pid seconds
 now() { date +%s.%N; }
 fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 machine_busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+
+find_java() { # -> JAVA (Temurin 25 unless JAVA_HOME says otherwise)
+  local c
+  if [ -z "${JAVA_HOME:-}" ]; then
+    for c in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*temurin*; do
+      [ -x "$c/bin/java" ] && { JAVA_HOME=$c; break; }
+    done
+  fi
+  export JAVA_HOME=${JAVA_HOME:-}
+  JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+}
+
+# records... (spf:DOMAIN, mx:DOMAIN) -> DNS_ADDRESS, DNS_PID (also in STARTED_PIDS). Without it a gateway on a machine
+# with no resolver answers the load with 451 (DMARC needs a DNS answer) and smtp-source gives up.
+start_bench_dns() {
+  [ -f "$ROOT/target/runtime.classpath" ] || (cd "$ROOT" && ./postern --help >/dev/null 2>&1) || true  # builds on first use
+  "$JAVA" -cp "$ROOT/target/classes:$(cat "$ROOT/target/runtime.classpath")" "$ROOT/bench/BenchDns.java" "$@" \
+    >"$WORK/dns.out" 2>&1 </dev/null &
+  DNS_PID=$!
+  STARTED_PIDS+=("$DNS_PID")
+  for _ in $(seq 1 300); do grep -q '^DNS ' "$WORK/dns.out" 2>/dev/null && break; kill -0 "$DNS_PID" 2>/dev/null || break; sleep 0.1; done
+  DNS_ADDRESS=$(sed -n 's/^DNS //p' "$WORK/dns.out")
+  [ -n "$DNS_ADDRESS" ] || die "the benchmark's DNS server did not start: $(cat "$WORK/dns.out")"
+}

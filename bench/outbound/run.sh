@@ -8,7 +8,7 @@
 # Load: smtp-source relays MESSAGES messages from sender@bench.test (From: bench.test) to user@dest.test over
 # SESSIONS sessions; the relay signs with bench.test's key and delivers to smtp-sink. Postern takes the mail on its
 # MX listener from the tenant's on-premises connector (127.0.0.1), looks up dest.test's MX in its DNS (an
-# in-process DNS server, bench/outbound/BenchDns.java) and delivers to outbound.mx-port (the sink); Postfix relays
+# in-process DNS server, bench/BenchDns.java) and delivers to outbound.mx-port (the sink); Postfix relays
 # to the sink as relayhost (it has no way to ask a DNS server on another port) with OpenDKIM as its milter.
 #
 # Tunables (environment): MESSAGES=5000 SESSIONS=20 SIZE=4096 ALGORITHMS=rsa (rsa | both: Postern dual-signs
@@ -34,13 +34,7 @@ POSTFIX=$(find_bin postfix) || POSTFIX=""
 OPENDKIM=$(find_bin opendkim) || OPENDKIM=""
 case "$ALGORITHMS" in rsa|both) ;; *) die "ALGORITHMS must be rsa or both" ;; esac
 
-if [ -z "${JAVA_HOME:-}" ]; then
-  for c in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*temurin*; do
-    [ -x "$c/bin/java" ] && { JAVA_HOME=$c; break; }
-  done
-fi
-export JAVA_HOME=${JAVA_HOME:-}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+find_java
 
 WORK=$(mktemp -d /tmp/postern-outbound-bench.XXXXXX)
 chmod 755 "$WORK"
@@ -127,13 +121,8 @@ run_postern() {
     return 0
   fi
   start_sink postern
-  local port data conf pid dns_pid dns_addr algo
-  "$JAVA" -cp "$ROOT/target/classes:$(cat "$ROOT/target/runtime.classpath")" "$HERE/BenchDns.java" dest.test >"$WORK/dns.out" 2>&1 </dev/null &
-  dns_pid=$!
-  STARTED_PIDS+=("$dns_pid")
-  for _ in $(seq 1 300); do grep -q '^DNS ' "$WORK/dns.out" 2>/dev/null && break; kill -0 "$dns_pid" || break; sleep 0.1; done
-  dns_addr=$(sed -n 's/^DNS //p' "$WORK/dns.out")
-  [ -n "$dns_addr" ] || die "benchmark DNS did not start: $(cat "$WORK/dns.out")"
+  local port data conf pid algo
+  start_bench_dns mx:dest.test
   port=$(free_port)
   data="$WORK/postern-data"
   mkdir -p "$data"
@@ -142,7 +131,7 @@ run_postern() {
 node: { hostname: bench.postern.test, data-dir: $data }
 listeners: { smtp: { address: 127.0.0.1, port: $port }, admin: { address: 127.0.0.1, port: 0 } }
 store: { url: "jdbc:h2:file:$data/postern" }
-dns: { servers: ["$dns_addr"], timeout: 2s }
+dns: { servers: ["$DNS_ADDRESS"], timeout: 2s }
 limits: { connections-per-ip: 10000, connections-per-network: 10000, messages-per-ip-per-minute: 10000000, recipients-per-ip-per-minute: 10000000, max-recipients: 500 }
 outbound: { helo: out.bench.postern.test, mx-port: $SINK_PORT }
 tenants:
@@ -156,7 +145,7 @@ EOF
   algo=$ALGORITHMS
   (cd "$ROOT" && ./postern dkim keygen --config "$conf" --tenant bench --domain bench.test --selector b1 --algorithm "$algo") \
     >"$WORK/keygen.out" 2>&1 || die "dkim keygen failed: $(cat "$WORK/keygen.out")"
-  log "Postern: starting on 127.0.0.1:$port (DNS $dns_addr; MX of dest.test -> 127.0.0.1:$SINK_PORT)"
+  log "Postern: starting on 127.0.0.1:$port (DNS $DNS_ADDRESS; MX of dest.test -> 127.0.0.1:$SINK_PORT)"
   (cd "$ROOT" && exec ./postern serve --config "$conf") >"$WORK/postern.log" 2>&1 </dev/null &
   pid=$!
   STARTED_PIDS+=("$pid")
@@ -167,7 +156,7 @@ EOF
   POSTERN_SIGS=$(signatures_of_a_sample)
   [ "$RESULT_GOT" -ge "$MESSAGES" ] || log "Postern: log tail: $(grep -E 'WARN|ERROR' "$WORK/postern.log" | tail -5)"
   stop_pid_tree "$pid"
-  stop_pid_tree "$dns_pid"
+  stop_pid_tree "$DNS_PID"
   stop_pid_tree "$SINK_PID"
 }
 

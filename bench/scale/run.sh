@@ -101,19 +101,8 @@ sink_count() {
 }
 
 # ---------------------------------------------------------------- DNS for the load's sender domain
-[ -f "$ROOT/target/runtime.classpath" ] || (cd "$ROOT" && ./postern --help >/dev/null 2>&1) || true  # builds on first use
-if [ -z "${JAVA_HOME:-}" ]; then
-  for c in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*temurin*; do
-    [ -x "$c/bin/java" ] && { JAVA_HOME=$c; break; }
-  done
-fi
-export JAVA_HOME=${JAVA_HOME:-}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-"$JAVA" -cp "$ROOT/target/classes:$(cat "$ROOT/target/runtime.classpath")" "$ROOT/bench/scale/DnsStub.java" >"$WORK/dns.out" 2>&1 </dev/null &
-STARTED_PIDS+=("$!")
-for _ in $(seq 1 300); do grep -q '^DNS ' "$WORK/dns.out" 2>/dev/null && break; sleep 0.1; done
-DNS_ADDRESS=$(sed -n 's/^DNS //p' "$WORK/dns.out")
-[ -n "$DNS_ADDRESS" ] || die "the benchmark's DNS server did not start: $(cat "$WORK/dns.out")"
+find_java
+start_bench_dns spf:example.org
 
 # ---------------------------------------------------------------- nodes
 NODE_PID=""; NODE_PORT=""

@@ -29,13 +29,7 @@ SMTP_SINK=$(find_bin smtp-sink) || die "smtp-sink not found (apt-get install pos
 SMTP_SOURCE=$(find_bin smtp-source) || die "smtp-source not found (apt-get install postfix)"
 POSTFIX=$(find_bin postfix) || POSTFIX=""
 
-if [ -z "${JAVA_HOME:-}" ]; then
-  for c in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*temurin*; do
-    [ -x "$c/bin/java" ] && { JAVA_HOME=$c; break; }
-  done
-fi
-export JAVA_HOME=${JAVA_HOME:-}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+find_java
 
 # More file descriptors for 5,000 idle connections (inherited by Postern and the client).
 want_fds=$(( IDLE_CONNS * 2 + 4096 ))
@@ -161,6 +155,7 @@ run_postern() {
     return 0
   fi
   start_sink postern
+  start_bench_dns spf:example.org
   local port data conf pid jpid
   port=$(free_port)
   data="$WORK/postern-data"
@@ -170,7 +165,8 @@ run_postern() {
 node: { hostname: bench.postern.test, data-dir: $data }
 listeners: { smtp: { address: 127.0.0.1, port: $port } }
 store: { url: "jdbc:h2:file:$data/postern" }
-limits: { connections-per-ip: 10000, messages-per-ip-per-minute: 10000000, max-recipients: 500 }
+dns: { servers: ["$DNS_ADDRESS"], timeout: 2s }
+limits: { connections-per-ip: 10000, connections-per-network: 10000, messages-per-ip-per-minute: 10000000, recipients-per-ip-per-minute: 10000000, max-recipients: 500 }
 tenants:
   - id: bench
     domains: [bench.test]
@@ -209,6 +205,7 @@ EOF
   POSTERN_CPU=$RESULT_CPU
   POSTERN_RSS_AFTER=$(rss_kb "$jpid")
   stop_pid_tree "$pid"
+  stop_pid_tree "$DNS_PID"
   stop_sink
 }
 
