@@ -14,6 +14,8 @@ import org.postern.trace.TraceRecord;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +35,7 @@ final class Console {
 
     static final String SESSION_ATTRIBUTE = "postern.session";
     private static final String T = "/t/{id}";
+    private static final String CSS = stylesheet();
 
     private final AdminServices s;
     private final Sessions sessions;
@@ -46,7 +49,7 @@ final class Console {
 
     List<Route> routes() {
         List<Route> r = new ArrayList<>();
-        r.add(Route.get("/console.css", PUBLIC, "Console stylesheet", (ctx, who) -> ctx.contentType("text/css").result(Html.CSS)));
+        r.add(Route.get("/console.css", PUBLIC, "Console stylesheet", (ctx, who) -> ctx.contentType("text/css").result(CSS)));
         r.add(Route.get("/login", PUBLIC, "Login page", (ctx, who) -> ctx.html(loginPage(""))));
         r.add(Route.post("/login", PUBLIC, "Log in (rate limited)", this::login));
         r.add(Route.post("/logout", AUTHENTICATED, "Log out", this::logout));
@@ -379,5 +382,13 @@ final class Console {
     private static String jsonTable(JsonNode n, String empty) {
         if (n.isMissingNode() || n.isNull() || n.isEmpty()) return "<p class=\"muted\">" + esc(empty) + "</p>";
         return "<pre class=\"preview\">" + esc(n.toPrettyString()) + "</pre>";
+    }
+
+    private static String stylesheet() {
+        try (InputStream in = Console.class.getResourceAsStream("console.css")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
