@@ -110,7 +110,7 @@ public final class AdminServer implements AutoCloseable {
         if (ctx.path().startsWith("/api/")) {
             AdminApi.json(ctx, TenantEdits.JSON.createObjectNode().put("error", message));
         } else {
-            ctx.html(Html.page("Error " + status, Html.p(message) + "<p><a href=\"/\">Back</a></p>", java.util.Optional.empty()));
+            ctx.html(Views.render("error.jte", new Views.ErrorPage(status, message)));
         }
     }
 
