@@ -1,5 +1,6 @@
-# Shell helpers shared by the load benchmarks (smtp-throughput, scale, outbound): logging, finding Postfix's tools,
-# ports from /proc without connecting, and stopping what a script started. Source it after ROOT is set.
+# Shell helpers shared by the benchmark scripts (smtp-throughput, scale, outbound, malware): logging, finding Postfix's
+# tools and the JDK, ports from /proc without connecting, stopping what a script started, arithmetic for the figures,
+# and the benchmarks' DNS server. Source it after ROOT is set.
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -27,7 +28,9 @@ stop_pid_tree() { # pid [grace seconds, default 20]: a process this script start
   wait "$pid" 2>/dev/null || true
 }
 
-is_listening() { # port: something LISTENs on it (from /proc, no connection made)
+# Something LISTENs on the port (any address), from /proc/net/tcp and /proc/net/tcp6 (no connection is made). Java binds
+# dual-stack sockets, so a JVM listening on 127.0.0.1 shows up in tcp6 as ::ffff:127.0.0.1, not in tcp.
+is_listening() { # port
   local hex f files=()
   hex=$(printf '%04X' "$1")
   for f in /proc/net/tcp /proc/net/tcp6; do [ -r "$f" ] && files+=("$f"); done
@@ -54,6 +57,11 @@ wait_listening() { # port pid seconds
 
 now() { date +%s.%N; }
 fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+fdiv() { # a b [decimals, default 1]; n/a when b is 0
+  awk -v a="$1" -v b="$2" -v d="${3:-1}" 'BEGIN { if (b == 0) print "n/a"; else printf "%." d "f", a / b }'
+}
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+secs() { awk -v t="$1" -v h="$CLK_TCK" 'BEGIN { printf "%.1f", t / h }'; }  # clock ticks as seconds
 machine_busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 
 find_java() { # -> JAVA (Temurin 25 unless JAVA_HOME says otherwise)

@@ -41,7 +41,6 @@ chmod 755 "$WORK"
 STARTED_PIDS=()
 POSTFIX_CONF=""
 
-# Stops a process this script started, and whatever it spawned.
 cleanup() {
   local pid
   [ -n "$POSTFIX_CONF" ] && { "$POSTFIX" -c "$POSTFIX_CONF" stop >/dev/null 2>&1 || true; }
@@ -51,9 +50,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-fdiv() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.1f", a / b }'; }
-CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-secs() { awk -v t="$1" -v h="$CLK_TCK" 'BEGIN { printf "%.1f", t / h }'; }
 
 # --- the downstream: smtp-sink with counters (-c) and one dump file per message (-d), the same for both
 SINK_PID=""; SINK_PORT=""; SINK_OUT=""; SINK_DUMPS=""

@@ -62,8 +62,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-fdiv() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
-CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 # ---------------------------------------------------------------- store statistics
 createdb "$DB" || die "cannot create database $DB"
@@ -160,7 +158,7 @@ drive() { # name base port...
   s1=$(pg_snapshot)
   GOT=$got
   SECS=$(fsub "$t1" "$t0")
-  RATE=$(fdiv "$got" "$SECS")
+  RATE=$(fdiv "$got" "$SECS" 2)
   CPU=$(awk -v b=$(( m1 - m0 )) -v h="$CLK_TCK" -v s="$SECS" -v n="$(nproc)" 'BEGIN { printf "machine busy %.0f%% of %d CPUs", 100 * b / h / (s * n), n }')
   DELTA=$(paste -d' ' <(echo "$s0" | tr ' ' '\n') <(echo "$s1" | tr ' ' '\n') | awk -v g="$got" '
     { d[NR] = $2 - $1 }
@@ -199,7 +197,7 @@ echo "== Scale-out: $MESSAGES messages x $SIZE bytes, $SESSIONS sessions in all 
 echo "   machine: $(nproc) CPUs shared by every node, the load generators, the sink, PostgreSQL and Redis; load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-22s %s\n' "one node:" "$ONE_RATE msg/s ($ONE_GOT in ${ONE_SECS}s; $ONE_CPU)"
 printf '%-22s %s\n' "two nodes:" "$TWO_RATE msg/s ($TWO_GOT in ${TWO_SECS}s; $TWO_CPU)"
-printf '%-22s %s\n' "ratio two/one:" "$(fdiv "$TWO_RATE" "$ONE_RATE")"
+printf '%-22s %s\n' "ratio two/one:" "$(fdiv "$TWO_RATE" "$ONE_RATE" 2)"
 printf '%-22s %s\n' "store, one node:" "$ONE_DELTA"
 printf '%-22s %s\n' "store, two nodes:" "$TWO_DELTA"
 [ "$HAVE_PGSS" = 1 ] || echo "   (pg_stat_statements not loaded: add it to shared_preload_libraries for statements per message)"

@@ -58,14 +58,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Stops a process we started and whatever it spawned.
-
-# Something LISTENs on the port (any address), from /proc/net/tcp and /proc/net/tcp6 (no
-# connection is made). Java binds dual-stack sockets, so a JVM listening on 127.0.0.1 shows up
-# in tcp6 as ::ffff:127.0.0.1, not in tcp.
-
-fdiv() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.1f", a / b }'; }
-
 # --- the downstream: smtp-sink with running counters (-c), no disk dumps
 SINK_PID=""
 SINK_PORT=""
@@ -87,10 +79,8 @@ sink_count() { # messages received so far (smtp-sink -c prints "sess=.. quit=.. 
 }
 stop_sink() { stop_pid_tree "$SINK_PID"; }
 
-# CPU time in clock ticks: of the whole machine (busy, all CPUs), and of one process (user + system).
-CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+# CPU time of one process in clock ticks (user + system); the machine's is machine_busy_ticks in bench/lib.sh.
 proc_ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0; }
-secs() { awk -v t="$1" -v h="$CLK_TCK" 'BEGIN { printf "%.1f", t / h }'; }
 
 # --- one measured run: smtp-source -> PORT -> ... -> sink; prints "rate inject_rate seconds got"
 # CPU_PID (optional): a process whose CPU time during the run is reported too (the gateway's JVM).
