@@ -155,7 +155,7 @@ final class Console {
         try (InputStream in = s.quarantine().open(m.tenant(), m.id())) {
             preview = Preview.text(in);
         }
-        ctx.html(Views.render("held.jte", new Views.Held(nav(ctx, who), m, csrf(ctx), who.get().role() != Role.USER, preview)));
+        ctx.html(Views.render("held.jte", new Views.Held(nav(ctx, who), m, preview)));
     }
 
     private void release(Context ctx, Optional<Principal> who) throws IOException {
@@ -186,7 +186,7 @@ final class Console {
         JsonNode spam = doc.path("anti-spam");
         var antiSpam = new Views.AntiSpam(spam.path("mode").asText("quarantine"), spam.path("junk-at").asText("5"),
                 spam.path("quarantine-at").asText("7"), spam.path("reject-at").asText("9"));
-        ctx.html(Views.render("settings.jte", new Views.Settings(nav(ctx, who), id, csrf(ctx), ctx.queryParam("done"), join(doc.path("domains")),
+        ctx.html(Views.render("settings.jte", new Views.Settings(nav(ctx, who), id, ctx.queryParam("done"), join(doc.path("domains")),
                 doc.path("delivery").asText(), lists, antiSpam, pretty(doc.path("connectors")), pretty(doc.path("transport-rules")),
                 pretty(doc.path("anti-malware")))));
     }

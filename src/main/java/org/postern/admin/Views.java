@@ -48,8 +48,8 @@ final class Views {
     /** {@code done} is the notice after a release or delete, or null. */
     record Quarantine(Nav nav, String tenant, String done, List<QuarantinedMessage> held) { }
 
-    /** {@code traceLink}: the viewer may open the message's trace (not a user). */
-    record Held(Nav nav, QuarantinedMessage m, String csrf, boolean traceLink, String preview) { }
+    /** The trace link shows when {@code nav.tenantAdmin()}: a user may not open the message's trace. */
+    record Held(Nav nav, QuarantinedMessage m, String preview) { }
 
     record IpEntry(String cidr, String expires, String comment) { }
 
@@ -59,7 +59,7 @@ final class Views {
     record AntiSpam(String mode, String junkAt, String quarantineAt, String rejectAt) { }
 
     /** The JSON sections are pretty-printed documents, or null when the tenant has none. */
-    record Settings(Nav nav, String tenant, String csrf, String done, String domains, String delivery, List<IpList> lists,
+    record Settings(Nav nav, String tenant, String done, String domains, String delivery, List<IpList> lists,
                     AntiSpam spam, String connectors, String rules, String malware) { }
 
     record Audit(Nav nav, List<AuditLog.Entry> entries) { }

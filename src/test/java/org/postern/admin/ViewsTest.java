@@ -22,7 +22,7 @@ class ViewsTest {
         var m = new QuarantinedMessage("ref\"1", "t<1>", Instant.EPOCH, HOSTILE, List.of(HOSTILE), HOSTILE, 1, HOSTILE, "maildir:/x",
                 Optional.empty(), Optional.empty());
         var nav = new Views.Nav(false, true, "t\"<1>", HOSTILE, "c\"srf");
-        String html = Views.render("held.jte", new Views.Held(nav, m, "c\"srf", true, HOSTILE));
+        String html = Views.render("held.jte", new Views.Held(nav, m, HOSTILE));
 
         assertThat(html).doesNotContain("<script", "<img")
                 .contains("<title>\"&gt;&lt;script&gt;alert('x')&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;&amp; · Postern</title>")
