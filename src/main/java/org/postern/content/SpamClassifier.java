@@ -124,15 +124,19 @@ public final class SpamClassifier {
      * naming all features would cost more than the classification itself.
      */
     private String strongest(MessageView view, int[] slots, boolean towardsSpam) {
-        int[] top = java.util.Arrays.stream(slots).boxed()
-                .filter(s -> towardsSpam ? model.weights[s] > 0 : model.weights[s] < 0)
-                .sorted(Comparator.comparingDouble(s -> -Math.abs(model.weights[s])))
-                .limit(TOP_FEATURES).mapToInt(Integer::intValue).toArray();
+        // Read each weight once: feedback may change them meanwhile, and a sort whose keys move under it can throw
+        // "Comparison method violates its general contract".
+        record Weighed(int slot, float weight) {}
+        List<Weighed> top = java.util.Arrays.stream(slots)
+                .mapToObj(s -> new Weighed(s, model.weights[s]))
+                .filter(w -> towardsSpam ? w.weight() > 0 : w.weight() < 0)
+                .sorted(Comparator.comparingDouble(w -> -Math.abs(w.weight())))
+                .limit(TOP_FEATURES).toList();
         String label = towardsSpam ? "spam signs: " : "ham signs: ";
-        if (top.length == 0) return label + "none";
-        Features named = FeatureExtractor.extract(view, Features.naming(top, model.bits));
-        return label + java.util.Arrays.stream(top)
-                .mapToObj(s -> named.nameOf(s, model.bits).orElse("?") + String.format(Locale.ROOT, " %+.2f", model.weights[s]))
+        if (top.isEmpty()) return label + "none";
+        Features named = FeatureExtractor.extract(view, Features.naming(top.stream().mapToInt(Weighed::slot).toArray(), model.bits));
+        return label + top.stream()
+                .map(w -> named.nameOf(w.slot(), model.bits).orElse("?") + String.format(Locale.ROOT, " %+.2f", w.weight()))
                 .collect(Collectors.joining(", "));
     }
 

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,7 +50,7 @@ class SpamClassifierTest {
         SpamClassifier c = SampleMail.trained(20);
         List<MessageView> views = new ArrayList<>();
         for (int i = 0; i < 20; i++) views.add(SampleMail.view(i % 2 == 0 ? SampleMail.spam(i) : SampleMail.ham(i)));
-        AtomicBoolean failed = new AtomicBoolean();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
@@ -62,16 +62,16 @@ class SpamClassifierTest {
                         MessageView v = views.get((k + id) % views.size());
                         if (id == 0) c.learn(v, (k + id) % 2 == 0);
                         double p = c.classify(v).spamProbability();
-                        if (!(p >= 0 && p <= 1)) failed.set(true);
+                        if (!(p >= 0 && p <= 1)) failed.compareAndSet(null, new AssertionError("p=" + p));
                     }
                 } catch (Throwable e) {
-                    failed.set(true);
+                    failed.compareAndSet(null, e);
                 }
             }));
         }
         start.countDown();
         for (Thread t : threads) t.join();
-        assertThat(failed).isFalse();
+        assertThat(failed.get()).as("first failure of a classifying thread").isNull();
         assertThat(c.spamLearned() + c.hamLearned()).isEqualTo(40 + 200);
     }
 
