@@ -100,7 +100,7 @@ sink_count() {
 
 # ---------------------------------------------------------------- DNS for the load's sender domain
 find_java
-start_bench_dns spf:example.org
+start_bench_dns spf:example.org dmarc:example.org
 
 # ---------------------------------------------------------------- nodes
 NODE_PID=""; NODE_PORT=""

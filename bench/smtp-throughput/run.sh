@@ -145,7 +145,7 @@ run_postern() {
     return 0
   fi
   start_sink postern
-  start_bench_dns spf:example.org
+  start_bench_dns spf:example.org dmarc:example.org
   local port data conf pid jpid
   port=$(free_port)
   data="$WORK/postern-data"

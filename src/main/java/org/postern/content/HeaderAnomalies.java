@@ -57,10 +57,21 @@ final class HeaderAnomalies {
         }
     }
 
-    /** RFC 5322 §3.3 dates (obsolete forms included) with mime4j's parser; empty when unparseable. */
+    /**
+     * RFC 5322 §3.3 dates, empty when unparseable. The usual form is read by java.time; anything else (obsolete zones,
+     * comments, two-digit years) by mime4j's parser, which allocates some 40 KB of buffers per call.
+     */
     static Optional<Instant> parseDate(String value) {
+        String date = value.strip();
         try {
-            return Optional.of(new DateTimeParser(new StringReader(value.strip())).parseAll().getDate().toInstant());
+            java.time.ZonedDateTime usual = java.time.ZonedDateTime.parse(date, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+            // java.time reads "02" as the year 2; RFC 5322 §4.3 makes two- and three-digit years 19xx/20xx.
+            if (usual.getYear() >= 1000) return Optional.of(usual.toInstant());
+        } catch (java.time.format.DateTimeParseException notTheUsualForm) {
+            // fall through to the full grammar
+        }
+        try {
+            return Optional.of(new DateTimeParser(new StringReader(date)).parseAll().getDate().toInstant());
         } catch (ParseException | TokenMgrError | RuntimeException e) {
             return Optional.empty();
         }

@@ -70,8 +70,13 @@ public final class MessageView implements AutoCloseable {
 
     public static MessageView parse(Path message, ViewLimits limits) throws IOException {
         try (InputStream in = Files.newInputStream(message)) {
-            return parse(in, limits);
+            return parse(in, limits, bufferFor(Files.size(message)));
         }
+    }
+
+    /** A read buffer no larger than the file: most messages are a few KB, and a 64 KB buffer each is garbage. */
+    private static int bufferFor(long size) {
+        return (int) Math.max(512, Math.min(64 * 1024, size + 1));
     }
 
     /**
@@ -80,8 +85,12 @@ public final class MessageView implements AutoCloseable {
      * @throws IOException only when the stream itself fails before anything could be read
      */
     public static MessageView parse(InputStream message, ViewLimits limits) throws IOException {
+        return parse(message, limits, 64 * 1024);
+    }
+
+    private static MessageView parse(InputStream message, ViewLimits limits, int bufferSize) throws IOException {
         CountingInputStream counted = new CountingInputStream(message);
-        InputStream in = skipMboxEnvelope(new BufferedInputStream(counted, 64 * 1024));
+        InputStream in = skipMboxEnvelope(new BufferedInputStream(counted, bufferSize));
         ViewBuilder builder = new ViewBuilder(limits);
         MimeConfig config = MimeConfig.custom()
                 .setStrictParsing(false)

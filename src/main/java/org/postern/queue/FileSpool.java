@@ -141,7 +141,7 @@ public final class FileSpool implements Spool {
         @Override
         public synchronized OutputStream content() throws IOException {
             if (finished) throw new IOException("message " + id + " is already committed or discarded");
-            if (stream == null) stream = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.WRITE), 64 * 1024);
+            if (stream == null) stream = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.WRITE), 16 * 1024);
             return stream;
         }
 

@@ -76,13 +76,18 @@ public final class DkimVerifier {
 
     public List<DkimResult> verify(Path message) throws IOException {
         try (InputStream in = Files.newInputStream(message)) {
-            return verify(in);
+            // A buffer no larger than the file: most messages are a few KB.
+            return verify(in, (int) Math.max(512, Math.min(1 << 16, Files.size(message) + 1)));
         }
     }
 
     /** Reads the whole message from {@code message}; does not close it. */
     public List<DkimResult> verify(InputStream message) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(message, 1 << 16);
+        return verify(message, 1 << 16);
+    }
+
+    private List<DkimResult> verify(InputStream message, int bufferSize) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(message, bufferSize);
         HeaderSection headers = HeaderSection.read(in, HeaderSection.DEFAULT_MAX_BYTES);
         if (headers.truncated()) {
             return List.of(new DkimResult(DkimOutcome.PERMERROR, "", "", "", Optional.empty(),
