@@ -20,6 +20,11 @@ import java.util.regex.Pattern;
  */
 final class FeatureExtractor {
 
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern COMMENT_SEPARATORS = Pattern.compile("[\\s\\[\\]()]+");
+    private static final Pattern ONE_SPACE = Pattern.compile("\\s");
+    private static final Pattern ID_TAIL = Pattern.compile("[>\\s].*$");
+
     /** The version of the features below; stored in every model file. 2: header field names and order, Received words. */
     static final int FEATURE_SET = 2;
     static final int MAX_BODY_TOKENS = 3000;
@@ -46,7 +51,7 @@ final class FeatureExtractor {
         return extract(view, Features.plain());
     }
 
-    /** Extracts into {@code f}, which may collect names for some features (see {@link Features#naming}). */
+    /** Extracts into {@code f}, which may remember where each feature came from (see {@link Features#recording}). */
     static Features extract(MessageView view, Features f) {
         subject(view, f);
         from(view, f);
@@ -97,13 +102,13 @@ final class FeatureExtractor {
     private static void subject(MessageView view, Features f) {
         String subject = view.subject();
         words(Tokenizer.words(subject, 100), SUBJECT, SUBJECT_PAIR, 1, "subject", f);
-        String s = subject.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
+        String s = WHITESPACE.matcher(subject.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
         if (s.length() > 200) s = s.substring(0, 200);
         String padded = " " + s + " ";
         for (int i = 0; i + 4 <= padded.length(); i++) {
             String gram = padded.substring(i, i + 4);
             int hash = FeatureHash.of(SUBJECT_CHARS, gram);
-            f.add(hash, f.wantsName(hash) ? "subject 4-gram '" + gram + "'" : null);
+            f.gram(hash, "subject 4-gram", gram);
         }
         meta(f, "subject-empty", subject.isBlank());
         meta(f, "subject-length", bucket(subject.length()));
@@ -145,7 +150,7 @@ final class FeatureExtractor {
                 String helo = from.group(1).toLowerCase(Locale.ROOT);
                 meta(f, "received-helo", HOSTNAME.matcher(helo).matches() ? LinkAnalysis.organisationOf(helo) : "(not a name)");
                 String comment = from.group(2) == null ? "" : from.group(2).toLowerCase(Locale.ROOT);
-                for (String word : comment.split("[\\s\\[\\]()]+")) {
+                for (String word : COMMENT_SEPARATORS.split(comment)) {
                     if (HOSTNAME.matcher(word).matches() && !Character.isDigit(word.charAt(0))) {
                         meta(f, "received-rdns", LinkAnalysis.organisationOf(word));
                     }
@@ -163,16 +168,16 @@ final class FeatureExtractor {
         view.header("X-Mailer").or(() -> view.header("User-Agent")).ifPresentOrElse(
                 mailer -> Tokenizer.words(mailer, 6).forEach(w -> meta(f, "mailer", w)),
                 () -> meta(f, "mailer", "(none)"));
-        view.header("X-Priority").ifPresent(p -> meta(f, "priority", p.strip().split("\\s")[0]));
+        view.header("X-Priority").ifPresent(p -> meta(f, "priority", ONE_SPACE.split(p.strip())[0]));
         meta(f, "msmail-priority", view.header("X-MSMail-Priority").isPresent());
         view.header("Message-ID").ifPresentOrElse(id -> {
             int at = id.lastIndexOf('@');
-            String right = at < 0 ? "" : id.substring(at + 1).replaceAll("[>\\s].*$", "").toLowerCase(Locale.ROOT);
+            String right = at < 0 ? "" : ID_TAIL.matcher(id.substring(at + 1)).replaceAll("").toLowerCase(Locale.ROOT);
             meta(f, "message-id-domain", HOSTNAME.matcher(right).matches() ? LinkAnalysis.organisationOf(right) : "(odd)");
         }, () -> meta(f, "message-id", "(none)"));
         meta(f, "date-missing", view.header("Date").isEmpty());
         view.header("Date").ifPresent(d -> {
-            String[] parts = d.strip().split("\\s+");
+            String[] parts = WHITESPACE.split(d.strip());
             meta(f, "date-zone", parts[parts.length - 1]);
         });
         meta(f, "mime-version", view.header("MIME-Version").isPresent());
@@ -237,12 +242,12 @@ final class FeatureExtractor {
         for (int i = 0; i < hashes.length; i++) {
             String t = tokens.get(i);
             hashes[i] = FeatureHash.of(single, t);
-            f.add(hashes[i], f.wantsName(hashes[i]) ? where + " '" + t + "'" : null);
+            f.word(hashes[i], where, tokens, i, 0);
         }
         for (int i = 0; i < hashes.length; i++) {
             for (int d = 1; d <= distance && i + d < hashes.length; d++) {
                 int hash = FeatureHash.pair(pair, hashes[i], d, hashes[i + d]);
-                f.add(hash, f.wantsName(hash) ? where + " '" + tokens.get(i) + " " + "_ ".repeat(d - 1) + tokens.get(i + d) + "'" : null);
+                f.word(hash, where, tokens, i, d);
             }
         }
     }

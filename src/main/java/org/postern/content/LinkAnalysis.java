@@ -23,6 +23,10 @@ import java.util.regex.Pattern;
  */
 final class LinkAnalysis {
 
+    private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[.,;:!?)\\]]+$");
+    private static final Pattern WWW = Pattern.compile("^www\\.");
+    private static final Pattern TRAILING_DOTS = Pattern.compile("\\.+$");
+
     /** URLs in plain text: a scheme, or a bare www. name as mail clients linkify them. */
     static final Pattern TEXT_URL = Pattern.compile("(?i)\\b(?:https?://|ftp://|www\\.)[^\\s<>\"'`{}|\\\\^\\[\\]]+");
     private static final Pattern SHOWN_DOMAIN = Pattern.compile("(?i)^(?:[a-z][a-z0-9+.-]*://)?([^\\s/:?#@]+\\.[a-z]{2,}|[^\\s/:?#@]+\\.xn--[a-z0-9-]+)(?:[:/?#].*)?$");
@@ -35,13 +39,13 @@ final class LinkAnalysis {
     }
 
     static Link of(String rawUrl, Optional<String> shownText, Link.Source source) {
-        String url = rawUrl.strip().replaceAll("[.,;:!?)\\]]+$", "");
+        String url = TRAILING_PUNCTUATION.matcher(rawUrl.strip()).replaceAll("");
         Optional<String> rawHost = hostOf(url);
         boolean userInfo = hasUserInfo(url);
         boolean ipLiteral = rawHost.map(LinkAnalysis::isIpLiteral).orElse(false);
         Optional<String> host = rawHost.map(h -> ipLiteral ? h : asciiHost(h));
         boolean punycode = host.map(h -> h.startsWith("xn--") || h.contains(".xn--")).orElse(false);
-        boolean shortener = host.map(h -> SHORTENERS.contains(h) || SHORTENERS.contains(h.replaceFirst("^www\\.", "")))
+        boolean shortener = host.map(h -> SHORTENERS.contains(h) || SHORTENERS.contains(WWW.matcher(h).replaceFirst("")))
                 .orElse(false);
         Optional<String> shownHost = shownText.flatMap(LinkAnalysis::shownHostOf);
         boolean mismatch = shownHost.isPresent() && host.isPresent()
@@ -81,7 +85,7 @@ final class LinkAnalysis {
             int colon = authority.indexOf(':');
             host = colon >= 0 ? authority.substring(0, colon) : authority;
         }
-        host = host.toLowerCase(Locale.ROOT).replaceAll("\\.+$", "");
+        host = TRAILING_DOTS.matcher(host.toLowerCase(Locale.ROOT)).replaceAll("");
         return host.isEmpty() ? Optional.empty() : Optional.of(host);
     }
 

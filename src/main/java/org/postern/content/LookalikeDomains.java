@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Whether a domain imitates one of the tenant's own: the same name in other letters (Cyrillic "а" for Latin "a",
@@ -34,18 +35,36 @@ final class LookalikeDomains {
     static Optional<String> imitates(String candidate, Collection<String> tenantDomains) {
         String candidateOrg = LinkAnalysis.organisationOf(ascii(candidate));
         for (String own : tenantDomains) {
-            String ownOrg = LinkAnalysis.organisationOf(ascii(own));
-            if (candidateOrg.equals(ownOrg)) return Optional.empty(); // the tenant's own organisation
+            if (candidateOrg.equals(own(own).organisation())) return Optional.empty(); // the tenant's own organisation
         }
         String theirs = firstLabel(unicode(candidateOrg));
-        for (String own : tenantDomains) {
-            String ownOrg = LinkAnalysis.organisationOf(ascii(own));
-            String ours = firstLabel(unicode(ownOrg));
-            if (ours.length() < MIN_NAME) continue;
-            Optional<String> how = compare(theirs, ours);
-            if (how.isPresent()) return Optional.of(ownOrg + " by " + how.get());
+        for (String domain : tenantDomains) {
+            Own own = own(domain);
+            if (own.name().length() < MIN_NAME) continue;
+            Optional<String> how = compare(theirs, own.name());
+            if (how.isPresent()) return Optional.of(own.organisation() + " by " + how.get());
         }
         return Optional.empty();
+    }
+
+    /** A tenant domain's organisation and the name a lookalike imitates ("contoso" of mail.contoso.co.uk). */
+    private record Own(String organisation, String name) { }
+
+    /**
+     * Tenant domains are few and asked about for every message; IDN conversion and the public suffix list are not
+     * cheap, so each domain is worked out once (the map is emptied if a configuration ever makes it large).
+     */
+    private static final Map<String, Own> OWN = new ConcurrentHashMap<>();
+    private static final int OWN_LIMIT = 100_000;
+
+    private static Own own(String domain) {
+        Own known = OWN.get(domain);
+        if (known != null) return known;
+        if (OWN.size() >= OWN_LIMIT) OWN.clear();
+        String org = LinkAnalysis.organisationOf(ascii(domain));
+        Own own = new Own(org, firstLabel(unicode(org)));
+        OWN.put(domain, own);
+        return own;
     }
 
     private static Optional<String> compare(String theirs, String ours) {

@@ -3,6 +3,7 @@ package org.postern.content;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A mailbox from an address header such as From or Reply-To, parsed leniently: spam rarely follows RFC 5322.
@@ -11,6 +12,11 @@ import java.util.Optional;
  * @param address     the address as written between angle brackets (or alone), "" when none could be found
  */
 public record Mailbox(String displayName, String address) {
+
+    private static final Pattern DOMAIN_TAIL = Pattern.compile("[.>]+$");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern ADDRESS_QUOTES = Pattern.compile("^[\"'(]+|[\"',;)]+$");
+
     public Mailbox {
         Objects.requireNonNull(displayName);
         Objects.requireNonNull(address);
@@ -25,7 +31,7 @@ public record Mailbox(String displayName, String address) {
     public Optional<String> domain() {
         int at = address.lastIndexOf('@');
         if (at < 0 || at == address.length() - 1) return Optional.empty();
-        return Optional.of(address.substring(at + 1).toLowerCase(Locale.ROOT).replaceAll("[.>]+$", ""));
+        return Optional.of(DOMAIN_TAIL.matcher(address.substring(at + 1).toLowerCase(Locale.ROOT)).replaceAll(""));
     }
 
     /** The part before the last {@code @}, "" when none. */
@@ -47,9 +53,9 @@ public record Mailbox(String displayName, String address) {
         }
         String address = "";
         StringBuilder rest = new StringBuilder();
-        for (String word : v.split("\\s+")) {
+        for (String word : WHITESPACE.split(v)) {
             if (address.isEmpty() && word.indexOf('@') > 0) {
-                address = word.replaceAll("^[\"'(]+|[\"',;)]+$", "");
+                address = ADDRESS_QUOTES.matcher(word).replaceAll("");
             } else {
                 rest.append(word).append(' ');
             }

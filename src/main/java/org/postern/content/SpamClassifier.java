@@ -67,10 +67,11 @@ public final class SpamClassifier {
     /** The probability that the message is spam, and the words that weighed most. */
     public ContentVerdict classify(MessageView view) {
         VarHandle.acquireFence(); // pairs with the release fence in learn: see every published update
-        int[] slots = FeatureExtractor.extract(view).indexes(model.bits);
+        Features features = FeatureExtractor.extract(view, Features.recording());
+        int[] slots = features.indexes(model.bits);
         double score = model.score(slots);
         double p = SpamModel.probability(score);
-        String detail = String.format(Locale.ROOT, "p=%.4f; log-odds %.2f; %s", p, score, strongest(view, slots, score > 0));
+        String detail = String.format(Locale.ROOT, "p=%.4f; log-odds %.2f; %s", p, score, strongest(features, slots, score > 0));
         return new ContentVerdict(p, List.of(new ContentReason(ContentReasonCode.CLASSIFIER, detail, 0)));
     }
 
@@ -119,11 +120,8 @@ public final class SpamClassifier {
         return model.bits;
     }
 
-    /**
-     * Names the features that pushed hardest towards the verdict. A second extraction names only those few slots:
-     * naming all features would cost more than the classification itself.
-     */
-    private String strongest(MessageView view, int[] slots, boolean towardsSpam) {
+    /** Names the features that pushed hardest towards the verdict, from where the extraction recorded them. */
+    private String strongest(Features features, int[] slots, boolean towardsSpam) {
         // Read each weight once: feedback may change them meanwhile, and a sort whose keys move under it can throw
         // "Comparison method violates its general contract".
         record Weighed(int slot, float weight) {}
@@ -134,9 +132,8 @@ public final class SpamClassifier {
                 .limit(TOP_FEATURES).toList();
         String label = towardsSpam ? "spam signs: " : "ham signs: ";
         if (top.isEmpty()) return label + "none";
-        Features named = FeatureExtractor.extract(view, Features.naming(top.stream().mapToInt(Weighed::slot).toArray(), model.bits));
         return label + top.stream()
-                .map(w -> named.nameOf(w.slot(), model.bits).orElse("?") + String.format(Locale.ROOT, " %+.2f", w.weight()))
+                .map(w -> features.nameOf(w.slot(), model.bits).orElse("?") + String.format(Locale.ROOT, " %+.2f", w.weight()))
                 .collect(Collectors.joining(", "));
     }
 

@@ -19,31 +19,39 @@ final class Tokenizer {
     static List<String> words(CharSequence text, int maxTokens) {
         List<String> out = new ArrayList<>();
         StringBuilder word = new StringBuilder();
+        boolean nonAscii = false; // ASCII is lower-cased while appending; anything else by String.toLowerCase at the end
         int n = text.length();
         for (int i = 0; i < n && out.size() < maxTokens; ) {
             int cp = Character.codePointAt(text, i);
             int len = Character.charCount(cp);
-            if (isIdeographic(cp)) {
-                flush(word, out);
+            if (cp < 128 && (cp >= 'a' && cp <= 'z' || cp >= '0' && cp <= '9')) {
+                word.append((char) cp);
+            } else if (cp >= 'A' && cp <= 'Z') {
+                word.append((char) (cp + ('a' - 'A')));
+            } else if (isIdeographic(cp)) {
+                flush(word, nonAscii, out);
+                nonAscii = false;
                 out.add(new String(Character.toChars(cp)));
             } else if (Character.isLetterOrDigit(cp)) {
                 word.appendCodePoint(cp);
+                nonAscii = true;
             } else if ((cp == '\'' || cp == '.' || cp == '-') && word.length() > 0 && i + 1 < n
                     && Character.isLetterOrDigit(text.charAt(i + 1))) {
                 word.appendCodePoint(cp);
             } else {
-                flush(word, out);
+                flush(word, nonAscii, out);
+                nonAscii = false;
                 if (cp == '$' || cp == '€' || cp == '£' || cp == '!') out.add(new String(Character.toChars(cp)));
             }
             i += len;
         }
-        flush(word, out);
+        flush(word, nonAscii, out);
         return out;
     }
 
-    private static void flush(StringBuilder word, List<String> out) {
+    private static void flush(StringBuilder word, boolean nonAscii, List<String> out) {
         if (word.isEmpty()) return;
-        String w = word.toString().toLowerCase(Locale.ROOT);
+        String w = nonAscii ? word.toString().toLowerCase(Locale.ROOT) : word.toString();
         word.setLength(0);
         // Very long runs are base64, hashes or tracking ids: their shape says something, their text nothing.
         out.add(w.length() > MAX_TOKEN ? "<long>" : w);

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  */
 final class ReceivedChain {
 
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     /** "[192.0.2.1]", "[IPv6:2001:db8::1]" (RFC 5321 TCP-info) or "(192.0.2.1)" as some servers write it. */
     private static final Pattern ADDRESS = Pattern.compile("[\\[(](?:IPv6:)?([0-9A-Fa-f:.]{2,45})[\\])]");
 
@@ -41,7 +43,7 @@ final class ReceivedChain {
 
     /** The address in the "from" clause (before " by "): the client the writing hop saw. */
     static Optional<InetAddress> fromAddress(String value) {
-        String v = value.replaceAll("\\s+", " ").trim();
+        String v = WHITESPACE.matcher(value).replaceAll(" ").trim();
         String lower = v.toLowerCase(Locale.ROOT);
         if (!lower.startsWith("from ")) return Optional.empty();
         int by = lower.indexOf(" by ");

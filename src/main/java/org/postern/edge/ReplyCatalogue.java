@@ -1,5 +1,6 @@
 package org.postern.edge;
 
+import java.util.regex.Pattern;
 import org.postern.policy.Decision;
 import org.postern.smtp.Reply;
 
@@ -9,6 +10,8 @@ import org.postern.smtp.Reply;
  * Refusals name the evidence of the recipient's own tenant only, never another tenant's.
  */
 public final class ReplyCatalogue {
+
+    private static final Pattern CONTROL_CHARACTERS = Pattern.compile("[\\x00-\\x1f\\x7f]");
 
     private final String hostname;
 
@@ -65,7 +68,7 @@ public final class ReplyCatalogue {
 
     /** A tenant's own text in a reply: printable, one line, bounded. */
     private static String oneLine(String text) {
-        String t = text.replaceAll("[\\x00-\\x1f\\x7f]", " ").strip();
+        String t = CONTROL_CHARACTERS.matcher(text).replaceAll(" ").strip();
         return t.length() > 400 ? t.substring(0, 400) : t;
     }
 

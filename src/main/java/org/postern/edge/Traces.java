@@ -15,9 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
 /** Builds trace records from what a session knows; the chain is the same one the reply and explain show. */
 final class Traces {
+
+    private static final Pattern REF_SUFFIX = Pattern.compile(" ?\\[ref=[0-9A-Z]+]$");
 
     private Traces() { }
 
@@ -51,7 +54,7 @@ final class Traces {
                 tls(e), mailFrom, recipients, Optional.empty(), Optional.empty(), 0, OptionalInt.empty(),
                 TraceStatus.Rejected, phase, reply.toString(),
                 List.of(new DecisionEntry("smtp/" + command, reply.isTransient() ? "tempfail" : "reject",
-                        "protocol." + reply.enhanced() + ": " + reply.text().replaceAll(" ?\\[ref=[0-9A-Z]+]$", ""), "")), ctx.node());
+                        "protocol." + reply.enhanced() + ": " + REF_SUFFIX.matcher(reply.text()).replaceAll(""), "")), ctx.node());
     }
 
     static List<DecisionEntry> entries(List<Verdict.Step> chain) {

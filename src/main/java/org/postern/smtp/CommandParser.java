@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  */
 final class CommandParser {
 
+    private static final Pattern SPACES = Pattern.compile(" +");
+    private static final Pattern KEYWORD = Pattern.compile("[A-Za-z0-9_-]{1,20}");
+
     /** RFC 3030 §2: bdat-cmd = "BDAT" SP chunk-size [ SP end-marker ]; sizes past 18 digits are not credible. */
     private static final Pattern BDAT_ARGS = Pattern.compile("(\\d{1,18})(?: +(LAST))? *", Pattern.CASE_INSENSITIVE);
 
@@ -127,8 +130,8 @@ final class CommandParser {
 
     /** RFC 4954 §4: {@code AUTH mechanism [initial-response]}; mechanism names are case-insensitive. */
     private static Command auth(String args) throws SmtpSyntaxException {
-        String[] words = stripTrailingSpaces(args).split(" +", -1);
-        if (words.length < 1 || words.length > 2 || words[0].isEmpty() || !words[0].matches("[A-Za-z0-9_-]{1,20}")) {
+        String[] words = SPACES.split(stripTrailingSpaces(args), -1);
+        if (words.length < 1 || words.length > 2 || words[0].isEmpty() || !KEYWORD.matcher(words[0]).matches()) {
             throw new SmtpSyntaxException(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
         }
         return new Command.Auth(words[0].toUpperCase(java.util.Locale.ROOT),

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The parameters after a MAIL or RCPT path (RFC 5321 §4.1.2: {@code esmtp-param = esmtp-keyword ["=" esmtp-value]}).
@@ -12,6 +13,8 @@ import java.util.Set;
  * {@code 555 5.5.4} as RFC 5321 §4.1.1.11 requires.
  */
 final class EsmtpParameters {
+
+    private static final Pattern SPACES = Pattern.compile(" +");
 
     /**
      * MAIL parameters of the advertised extensions: SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531), AUTH
@@ -34,7 +37,7 @@ final class EsmtpParameters {
         Map<String, String> params = new LinkedHashMap<>();
         if (text.isEmpty()) return params;
         if (text.charAt(0) != ' ') throw syntax(verb);
-        for (String token : text.trim().split(" +")) {
+        for (String token : SPACES.split(text.trim())) {
             if (token.isEmpty()) continue;
             int eq = token.indexOf('=');
             String keyword = (eq < 0 ? token : token.substring(0, eq)).toUpperCase(Locale.ROOT);

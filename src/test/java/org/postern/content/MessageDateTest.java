@@ -23,6 +23,7 @@ class MessageDateTest {
                 "Sat, 7 Sep 2002 15:00:46 -0700",
                 "  Sat, 07 Sep 2002 15:00:46 -0700  ",
                 "Sat, 07 Sep 2002 15:00:46 -0700 (PDT)",   // a comment after the zone
+                "Sat,  7 Sep 2002 15:00:46 -0700 (PDT)",   // Postfix's padded day
                 "7 Sep 2002 15:00:46 -0700",               // no day of the week
                 "Sat, 07 Sep 2002 15:00:46 PDT",           // obsolete zone name
                 "Sat, 07 Sep 02 15:00:46 -0700",           // two-digit year (RFC 5322 4.3: 2002)
@@ -30,6 +31,7 @@ class MessageDateTest {
             assertThat(HeaderAnomalies.parseDate(date)).as(date).contains(SEPT_7);
         }
         assertThat(HeaderAnomalies.parseDate("Sat, 07 Sep 2002 22:00:46 GMT")).contains(SEPT_7);
+        assertThat(HeaderAnomalies.parseDate("Sat, 07 Sep 2002 15:00 -0700")).contains(Instant.parse("2002-09-07T22:00:00Z"));
     }
 
     @Test
