@@ -8,9 +8,9 @@ import java.io.StringReader;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -65,23 +65,31 @@ final class HeaderAnomalies {
     }
 
     /** The form nearly every mail program writes, with an optional zone comment ("(UTC)") after it; four-digit year. */
-    private static final Pattern USUAL_DATE = Pattern.compile(
-            "((?:[A-Z][a-z]{2}, )?\\d{1,2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}(?::\\d{2})? (?:[+-]\\d{4}|GMT))(?: \\([A-Za-z0-9 +:-]{1,40}\\))?");
+    private static final Pattern USUAL_DATE = Pattern.compile("(?:[A-Z][a-z]{2}, )?(\\d{1,2}) ([A-Z][a-z]{2}) (\\d{4}) "
+            + "(\\d{2}):(\\d{2})(?::(\\d{2}))? ([+-]\\d{4}|GMT)(?: \\([A-Za-z0-9 +:-]{1,40}\\))?");
+    private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
     /**
-     * RFC 5322 §3.3 dates, empty when unparseable. The usual form is read by java.time; anything else (obsolete zones,
-     * comments, two-digit years) by mime4j's parser, which allocates some 40 KB of buffers per call.
+     * RFC 5322 §3.3 dates, empty when unparseable. The usual form is read from the pattern's groups (java.time's
+     * RFC 1123 parser costs more than the rest of the header checks); anything else (obsolete zones, two-digit
+     * years, other comments) by mime4j's parser, which allocates some 40 KB of buffers per call.
      */
     static Optional<Instant> parseDate(String value) {
         String date = value.strip();
         if (date.contains("  ")) date = date.replaceAll("\\s+", " "); // Postfix pads the day: "Sun,  1 Dec 2026"
-        // Checked by pattern first: a failed java.time parse throws, which costs more than the full grammar.
         Matcher usual = USUAL_DATE.matcher(date);
-        if (usual.matches()) {
+        int month = usual.matches() ? MONTHS.indexOf(usual.group(2)) : -1;
+        if (month >= 0 && month % 3 == 0) {
             try {
-                return Optional.of(ZonedDateTime.parse(usual.group(1), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-            } catch (DateTimeParseException wrongDayOfWeekOrOutOfRange) {
-                // the full grammar below is more forgiving
+                LocalDateTime local = LocalDateTime.of(Integer.parseInt(usual.group(3)), month / 3 + 1,
+                        Integer.parseInt(usual.group(1)), Integer.parseInt(usual.group(4)), Integer.parseInt(usual.group(5)),
+                        usual.group(6) == null ? 0 : Integer.parseInt(usual.group(6)));
+                String zone = usual.group(7);
+                int offset = zone.equals("GMT") ? 0 : (zone.charAt(0) == '-' ? -1 : 1)
+                        * (Integer.parseInt(zone.substring(1, 3)) * 3600 + Integer.parseInt(zone.substring(3, 5)) * 60);
+                return Optional.of(local.toInstant(ZoneOffset.ofTotalSeconds(offset)));
+            } catch (DateTimeException outOfRange) {
+                // "32 Sep", "25:00", "+9900": the full grammar below is more forgiving
             }
         }
         try {

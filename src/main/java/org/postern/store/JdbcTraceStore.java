@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.postern.trace.DeliveryEvent;
@@ -22,8 +23,8 @@ import org.postern.trace.TraceStore;
 /**
  * Message trace in the {@code trace}, {@code trace_recipient} and {@code trace_delivery} tables.
  *
- * <p>Writes are on the SMTP path, so they are cheap: {@link #record} is one transaction of a primary-key lookup,
- * an insert (an update when the ref exists) and the insert of the recipients; {@link #delivery} locks the
+ * <p>Writes are on the SMTP path, so they are cheap: {@link #record} is one transaction of an insert (an update
+ * when the ref exists) and the insert of the recipients; {@link #delivery} locks the
  * message's row (reading its status, verdict and recipients with it), appends the attempt, reads the outcomes of
  * the message's attempts and moves the status by {@link DeliveryStatusRule}, so concurrent attempts for one message
  * cannot lose an update. Each statement is one prepared-statement string, so the database's statement cache
@@ -62,15 +63,9 @@ public final class JdbcTraceStore implements TraceStore {
         }
         Jdbc.inTransaction(dataSource, "recording trace " + record.ref(), c -> {
             if (isPostgres(c)) return upsert(c, record); // learnt on this first write
-            // Almost every record is new: a key lookup decides, so the row is bound (and its JSON written) once.
-            boolean replaced = exists(c, record.ref()) && replace(c, record);
-            if (!replaced) {
-                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                    ps.setString(1, record.ref());
-                    TraceRows.bind(ps, 2, record);
-                    ps.executeUpdate();
-                }
-            }
+            // Almost every record is new: the insert is tried first, and a duplicate key (H2 undoes just that
+            // statement) means the ref exists and its row is replaced.
+            if (!insert(c, record) && !replace(c, record)) insert(c, record);
             insertRecipients(c, record, TraceRows.recipientKeys(record.recipients()));
             return null;
         });
@@ -102,8 +97,33 @@ public final class JdbcTraceStore implements TraceStore {
         return null;
     }
 
+    /**
+     * H2's row lock for {@link #delivery}: the embedded store belongs to one node, whose gateway is the only writer of
+     * delivery attempts (CLI tools reach the file through AUTO_SERVER but do not deliver), so a lock in this JVM
+     * serialises attempts for one message as well as the database would, without writing the row to lock it.
+     */
+    private final ReentrantLock[] h2RowLocks = new ReentrantLock[64];
+
+    {
+        for (int i = 0; i < h2RowLocks.length; i++) h2RowLocks[i] = new ReentrantLock();
+    }
+
     @Override
     public void delivery(DeliveryEvent event) {
+        if (!isPostgres()) {
+            ReentrantLock lock = h2RowLocks[Math.floorMod(event.ref().hashCode(), h2RowLocks.length)];
+            lock.lock();
+            try {
+                recordDelivery(event);
+            } finally {
+                lock.unlock();
+            }
+        } else {
+            recordDelivery(event);
+        }
+    }
+
+    private void recordDelivery(DeliveryEvent event) {
         Jdbc.inTransaction(dataSource, "recording a delivery attempt for " + event.ref(), c -> {
             Optional<LockedRow> row = lockRow(c, event.ref());
             insertDelivery(c, event);
@@ -125,19 +145,11 @@ public final class JdbcTraceStore implements TraceStore {
 
     /**
      * Reads the message's row and locks it until commit, so concurrent attempts for one message are serialised.
-     * PostgreSQL: {@code SELECT ... FOR UPDATE}. H2 does not cache a {@code FOR UPDATE} query and parses and plans
-     * it again on every execution, so there a no-op update takes the row lock and a plain select reads the row.
+     * PostgreSQL: {@code SELECT ... FOR UPDATE}. H2: a plain select, while {@link #delivery} holds the message's lock
+     * in this JVM (H2 would parse and plan a {@code FOR UPDATE} query again on every execution).
      */
     private Optional<LockedRow> lockRow(Connection c, String ref) throws SQLException {
         boolean selectForUpdate = isPostgres(c);
-        if (!selectForUpdate) {
-            try (PreparedStatement lock = c.prepareStatement("UPDATE trace SET status = status WHERE ref = ?")) {
-                lock.setString(1, ref);
-                if (lock.executeUpdate() == 0) {
-                    return Optional.empty();
-                }
-            }
-        }
         try (PreparedStatement read = c.prepareStatement("SELECT status, verdict, recipients FROM trace WHERE ref = ?"
                 + (selectForUpdate ? " FOR UPDATE" : ""))) {
             read.setString(1, ref);
@@ -149,6 +161,12 @@ public final class JdbcTraceStore implements TraceStore {
                         TraceStatus.valueOf(row.getString("verdict")), TraceRows.recipients(row.getString("recipients"))));
             }
         }
+    }
+
+    /** Whether the store is PostgreSQL, asking the database the first time. */
+    private boolean isPostgres() {
+        Boolean known = postgres;
+        return known != null ? known : Jdbc.query(dataSource, "reading the store's database product", this::isPostgres);
     }
 
     private boolean isPostgres(Connection c) throws SQLException {
@@ -208,14 +226,20 @@ public final class JdbcTraceStore implements TraceStore {
         });
     }
 
-    private static boolean exists(Connection c, String ref) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM trace WHERE ref = ?")) {
-            ps.setString(1, ref);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
+    /** Inserts the row; false when one with the same ref exists. */
+    private static boolean insert(Connection c, TraceRecord record) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            ps.setString(1, record.ref());
+            TraceRows.bind(ps, 2, record);
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) return false;
+            throw e;
         }
     }
+
+    private static final String UNIQUE_VIOLATION = "23505";
 
     /** Updates an existing row in place; false when there is none. */
     private static boolean replace(Connection c, TraceRecord record) throws SQLException {

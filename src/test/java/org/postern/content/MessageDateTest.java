@@ -32,6 +32,8 @@ class MessageDateTest {
         }
         assertThat(HeaderAnomalies.parseDate("Sat, 07 Sep 2002 22:00:46 GMT")).contains(SEPT_7);
         assertThat(HeaderAnomalies.parseDate("Sat, 07 Sep 2002 15:00 -0700")).contains(Instant.parse("2002-09-07T22:00:00Z"));
+        assertThat(HeaderAnomalies.parseDate("Sat, 07 Sep 2002 15:00:46 +0530")).contains(Instant.parse("2002-09-07T09:30:46Z"));
+        assertThat(HeaderAnomalies.parseDate("Thu, 29 Feb 2024 23:59:59 -0000 (UTC)")).contains(Instant.parse("2024-02-29T23:59:59Z"));
     }
 
     @Test
