@@ -6,8 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -61,14 +64,24 @@ public final class JdbcTraceStore implements TraceStore {
             Jdbc.query(dataSource, "recording trace " + record.ref(), c -> upsert(c, record));
             return;
         }
-        Jdbc.inTransaction(dataSource, "recording trace " + record.ref(), c -> {
-            if (isPostgres(c)) return upsert(c, record); // learnt on this first write
+        Boolean fresh = Jdbc.inTransaction(dataSource, "recording trace " + record.ref(), c -> {
+            if (isPostgres(c)) {
+                upsert(c, record); // learnt on this first write
+                return null;
+            }
             // Almost every record is new: the insert is tried first, and a duplicate key (H2 undoes just that
             // statement) means the ref exists and its row is replaced.
-            if (!insert(c, record) && !replace(c, record)) insert(c, record);
+            boolean inserted = insert(c, record);
+            if (!inserted && !replace(c, record)) insert(c, record);
             insertRecipients(c, record, TraceRows.recipientKeys(record.recipients()));
-            return null;
+            return inserted;
         });
+        // A replaced record keeps its earlier attempts, which only the database knows.
+        if (Boolean.TRUE.equals(fresh)) {
+            recent.put(record.ref(), new Known(record.status(), record.status(), TraceRows.storedRecipients(record), List.of()));
+        } else {
+            recent.remove(record.ref());
+        }
     }
 
     /**
@@ -123,7 +136,43 @@ public final class JdbcTraceStore implements TraceStore {
         }
     }
 
+    /**
+     * H2: what {@link #delivery} needs of the messages this node recorded lately (status, verdict, recipients and the
+     * outcomes of their attempts), so an attempt appends and moves the status without reading the row back. Sound
+     * because on H2 this node writes every trace row and attempt itself (see {@link #h2RowLocks}); a message it does
+     * not know (older, replaced, or from before a restart) is read from the database as on PostgreSQL.
+     */
+    private record Known(TraceStatus status, TraceStatus verdict, List<String> recipients, List<DeliveryStatusRule.Outcome> outcomes) {
+        Known after(DeliveryEvent event, TraceStatus next) {
+            List<DeliveryStatusRule.Outcome> all = new ArrayList<>(outcomes);
+            all.add(new DeliveryStatusRule.Outcome(event.recipient(), event.outcome()));
+            return new Known(next, verdict, recipients, List.copyOf(all));
+        }
+    }
+
+    private static final int RECENT_LIMIT = 20_000;
+    private final Map<String, Known> recent = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
+            return size() > RECENT_LIMIT;
+        }
+    });
+
     private void recordDelivery(DeliveryEvent event) {
+        Known known = postgres == Boolean.FALSE ? recent.get(event.ref()) : null;
+        if (known != null) {
+            List<DeliveryStatusRule.Outcome> outcomes = known.after(event, known.status()).outcomes();
+            TraceStatus next = DeliveryStatusRule.movesStatus(known.verdict())
+                    ? DeliveryStatusRule.statusAfterOutcomes(known.verdict(), known.status(), known.recipients(), outcomes)
+                    : known.status();
+            Jdbc.inTransaction(dataSource, "recording a delivery attempt for " + event.ref(), c -> {
+                insertDelivery(c, event);
+                if (next != known.status()) updateStatus(c, event.ref(), next);
+                return null;
+            });
+            recent.put(event.ref(), known.after(event, next));
+            return;
+        }
         Jdbc.inTransaction(dataSource, "recording a delivery attempt for " + event.ref(), c -> {
             Optional<LockedRow> row = lockRow(c, event.ref());
             insertDelivery(c, event);

@@ -54,7 +54,7 @@ final class TraceRows {
         ps.setString(i++, r.tls().map(t -> text(t, 1024)).orElse(null));
         ps.setString(i++, r.mailFrom().map(m -> text(m, 1024)).orElse(null));
         ps.setString(i++, r.mailFrom().map(m -> text(m, 1024).toLowerCase(Locale.ROOT)).orElse(null));
-        ps.setString(i++, json(r.recipients().stream().map(a -> text(a, 1024)).toList()));
+        ps.setString(i++, json(storedRecipients(r)));
         ps.setString(i++, r.messageId().map(m -> text(m, 1024)).orElse(null));
         ps.setString(i++, r.subject().map(s -> text(s, 4096)).orElse(null));
         ps.setLong(i++, r.size());
@@ -81,6 +81,11 @@ final class TraceRows {
                 rs.getLong("size_bytes"), sclValue, TraceStatus.valueOf(rs.getString("status")),
                 rs.getString("phase"), rs.getString("smtp_reply"), parse(rs.getString("decisions"), DECISIONS),
                 rs.getString("node"));
+    }
+
+    /** The recipients as the {@code recipients} column holds them. */
+    static List<String> storedRecipients(TraceRecord r) {
+        return r.recipients().stream().map(a -> text(a, 1024)).toList();
     }
 
     /** The {@code recipients} column read back. */
