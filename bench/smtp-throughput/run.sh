@@ -6,6 +6,7 @@
 #   SKIP_POSTERN=1 bench/smtp-throughput/run.sh   # Postfix only
 #
 # Tunables (environment): MESSAGES=20000 SESSIONS=20 SIZE=4096 IDLE_CONNS=5000 IDLE_HOLD=10
+#   WARMUP=0 (messages sent through each before the measured run and not counted: steady state, not the JIT's start)
 #   SOURCE_EXTRA="-d" (extra smtp-source options, e.g. -d to reuse connections)
 #   TIMEOUT=<seconds to wait for the sink to receive everything; default scales with MESSAGES>
 #   KEEP=1 (keep the work directory with logs and configs)
@@ -16,6 +17,7 @@ HERE="$ROOT/bench/smtp-throughput"
 MESSAGES=${MESSAGES:-20000}
 SESSIONS=${SESSIONS:-20}
 SIZE=${SIZE:-4096}
+WARMUP=${WARMUP:-0}
 IDLE_CONNS=${IDLE_CONNS:-5000}
 IDLE_HOLD=${IDLE_HOLD:-10}
 SOURCE_EXTRA=${SOURCE_EXTRA:-}
@@ -86,7 +88,19 @@ proc_ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $
 # CPU_PID (optional): a process whose CPU time during the run is reported too (the gateway's JVM).
 RESULT_RATE=""; RESULT_INJECT=""; RESULT_SECS=""; RESULT_GOT=""; RESULT_CPU=""
 drive_load() { # name port
-  local name=$1 port=$2 t0 t_inj t1 rc deadline got m0 m1 p0=0 p1=0
+  local name=$1 port=$2 t0 t_inj t1 rc deadline got m0 m1 p0=0 p1=0 base=0
+  if [ "$WARMUP" -gt 0 ]; then
+    # Not measured: a long-running gateway has compiled its hot paths (and Postfix has its processes up); without
+    # this the JIT compiler's first minute is in the JVM's figure.
+    log "$name: warm-up: $WARMUP messages (not measured)"
+    # shellcheck disable=SC2086
+    "$SMTP_SOURCE" -s "$SESSIONS" -l "$SIZE" -m "$WARMUP" -t "$RCPT" -f "$SENDER" -M bench-client.test \
+      $SOURCE_EXTRA "127.0.0.1:$port" >"$WORK/warmup-$name.out" 2>&1 </dev/null || log "$name: warm-up smtp-source failed"
+    deadline=$(( $(date +%s) + TIMEOUT ))
+    while [ "$(sink_count)" -lt "$WARMUP" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
+    base=$(sink_count)
+    log "$name: warm-up done ($base delivered)"
+  fi
   log "$name: sending $MESSAGES messages of $SIZE bytes over $SESSIONS sessions to 127.0.0.1:$port"
   m0=$(machine_busy_ticks)
   [ -n "${CPU_PID:-}" ] && p0=$(proc_ticks "$CPU_PID")
@@ -101,7 +115,7 @@ drive_load() { # name port
   [ "$rc" -eq 0 ] || log "$name: smtp-source exited $rc: $(tail -3 "$WORK/source-$name.out" | tr '\n' ' ')"
   deadline=$(( $(date +%s) + TIMEOUT ))
   while :; do
-    got=$(sink_count)
+    got=$(( $(sink_count) - base ))
     [ "$got" -ge "$MESSAGES" ] && break
     if [ "$(date +%s)" -ge "$deadline" ]; then
       log "$name: TIMEOUT after ${TIMEOUT}s: sink has $got of $MESSAGES"
@@ -315,6 +329,7 @@ mb() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }' || e
 echo
 echo "== SMTP throughput: $MESSAGES messages x $SIZE bytes, $SESSIONS parallel sessions, 1 recipient, via smtp-sink"
 echo "   load: smtp-source -s $SESSIONS -l $SIZE -m $MESSAGES -t $RCPT -f $SENDER${SOURCE_EXTRA:+ $SOURCE_EXTRA} (CPUs: $(nproc))"
+[ "$WARMUP" -gt 0 ] && echo "   after a warm-up of $WARMUP messages through each, not measured"
 printf '%-28s %s\n' "Postern msg/s (end to end):" "${POSTERN_RATE:-n/a}${POSTERN_GOT:+  ($POSTERN_GOT delivered in ${POSTERN_SECS}s; accepted at $POSTERN_INJECT msg/s)}"
 printf '%-28s %s\n' "Postfix msg/s (end to end):" "${POSTFIX_RATE:-n/a}${POSTFIX_GOT:+  ($POSTFIX_GOT delivered in ${POSTFIX_SECS}s; accepted at $POSTFIX_INJECT msg/s)}"
 if [ -n "$POSTERN_RATE" ] && [ -n "$POSTFIX_RATE" ] && [ "$POSTFIX_RATE" != n/a ] && [ "$POSTERN_RATE" != n/a ]; then
