@@ -65,7 +65,8 @@ final class HeaderRewrite {
         String name = colon > 0 ? text.substring(0, colon).strip().toLowerCase(Locale.ROOT) : "";
         if (remove.contains(name)) return false;
         if (name.equals("subject") && prefix.isPresent()) {
-            out.write(("Subject: " + encode(prefix.get()) + " ").getBytes(StandardCharsets.US_ASCII));
+            // One space between prefix and subject, whether or not the rule's text ends in one ("[EXT] ").
+            out.write(("Subject: " + encode(prefix.get().stripTrailing()) + " ").getBytes(StandardCharsets.US_ASCII));
             out.write(f, colon + 1 + (f.length > colon + 1 && f[colon + 1] == ' ' ? 1 : 0), f.length - colon - 1 - (f.length > colon + 1 && f[colon + 1] == ' ' ? 1 : 0));
             return true;
         }

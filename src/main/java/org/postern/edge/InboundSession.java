@@ -450,17 +450,7 @@ final class InboundSession implements SessionHandler {
                     t.mailFrom.smtpUtf8(), extended, ctx.clock().instant().atZone(ZoneOffset.UTC), accept.disposition())
                     + RuleEffects.addedHeaders(rules);
             try {
-                if (HeaderRewrite.needed(rules.headersToRemove(), rules.subjectPrefix()) && !dropped) {
-                    Spool.Pending rewritten = ctx.spool().begin();
-                    try (OutputStream out = rewritten.content()) {
-                        HeaderRewrite.rewrite(pending.contentFile(), out, rules.headersToRemove(), rules.subjectPrefix());
-                    } catch (IOException | RuntimeException e) {
-                        rewritten.discard();
-                        throw e;
-                    }
-                    pending.discard();
-                    pending = rewritten;
-                }
+                if (!dropped) pending = RuleEffects.rewritten(ctx.spool(), pending, rules);
                 if (dropped) {
                     pending.discard();
                 } else if (quarantined) {
@@ -505,18 +495,27 @@ final class InboundSession implements SessionHandler {
                 return refuse(new Verdict(Phase.DATA, v.decision(), chain), t.ref, Optional.of(t.tenant), t.recipients, Optional.of(t.mailFrom.address()));
             }
             boolean highRisk = accept.reasons().stream().anyMatch(r -> r.code() == ReasonCode.OUTBOUND_HIGH_RISK);
+            boolean dropped = accept.disposition() instanceof Disposition.Drop;
+            RuleOutcome rules = evidence.rules().orElse(RuleOutcome.NONE);
+            List<String> recipients = RuleEffects.recipients(t.recipients, rules);
             Reply reply = ctx.replies().queued(t.ref);
-            var traced = Traces.message(ctx, t.ref, evidence, t.tenant, t.mailFrom.address(), t.recipients,
+            var traced = Traces.message(ctx, t.ref, evidence, t.tenant, t.mailFrom.address(), recipients,
                     filter.messageId(), filter.subject(), size, SpamConfidence.of(evidence).map(SpamConfidence::scl), chain, reply);
+            if (dropped) traced = traced.withStatus(TraceStatus.Deleted);
             try {
                 ctx.trace().record(traced);
             } catch (StoreUnavailableException e) {
                 return failTrace(e);
             }
-            String headers = AddedHeaders.received(evidence, ctx.hostname(), t.ref, t.recipients, t.mailFrom.smtpUtf8(), extended,
-                    ctx.clock().instant().atZone(ZoneOffset.UTC));
+            String headers = AddedHeaders.received(evidence, ctx.hostname(), t.ref, recipients, t.mailFrom.smtpUtf8(), extended,
+                    ctx.clock().instant().atZone(ZoneOffset.UTC)) + RuleEffects.addedHeaders(rules);
             try {
-                OutboundSpooling.queue(ctx.spool(), pending, t.tenant, t.ref, t.mailFrom.address(), t.recipients, ctx.clock().instant(),
+                if (dropped) {
+                    pending.discard();
+                    return reply;
+                }
+                pending = RuleEffects.rewritten(ctx.spool(), pending, rules);
+                OutboundSpooling.queue(ctx.spool(), pending, t.tenant, t.ref, t.mailFrom.address(), recipients, ctx.clock().instant(),
                         headers, evidence.authUser().orElse(""), highRisk, t.mailFrom.requireTls());
             } catch (IOException | RuntimeException e) {
                 return failSpool(traced, e);

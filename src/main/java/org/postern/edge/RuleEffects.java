@@ -1,7 +1,10 @@
 package org.postern.edge;
 
+import org.postern.queue.Spool;
 import org.postern.rules.RuleOutcome;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,6 +22,23 @@ final class RuleEffects {
         else out.addAll(accepted);
         out.addAll(rules.addedRecipients());
         return new ArrayList<>(out);
+    }
+
+    /**
+     * The content with the header fields rules remove left out and the subject prefixed, as a new spooled file (the
+     * received one is discarded); {@code pending} itself when no rule changes the content.
+     */
+    static Spool.Pending rewritten(Spool spool, Spool.Pending pending, RuleOutcome rules) throws IOException {
+        if (!HeaderRewrite.needed(rules.headersToRemove(), rules.subjectPrefix())) return pending;
+        Spool.Pending rewritten = spool.begin();
+        try (OutputStream out = rewritten.content()) {
+            HeaderRewrite.rewrite(pending.contentFile(), out, rules.headersToRemove(), rules.subjectPrefix());
+        } catch (IOException | RuntimeException e) {
+            rewritten.discard();
+            throw e;
+        }
+        pending.discard();
+        return rewritten;
     }
 
     /** Fields a rule adds (names and values were validated when the rule was applied: no CR, LF or our own fields). */

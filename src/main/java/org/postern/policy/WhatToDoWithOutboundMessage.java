@@ -1,12 +1,14 @@
 package org.postern.policy;
 
 import org.postern.malware.MalwareVerdict;
+import org.postern.rules.RuleOutcome;
 
 /**
  * DATA (outbound), last: malware is refused whatever the tenant's inbound malware action (nothing is held for the
  * sender's own admin to release to the internet); a spam verdict (SCL at or over the tenant's junk threshold) goes
  * out through the high-risk pool, or is refused, as the operator chose ({@code outbound.spam}); the rest is
- * delivered. Outbound mail is never quarantined or junked: the recipient is someone else's user.
+ * delivered. Outbound mail is never quarantined or junked: the recipient is someone else's user (a transport rule's
+ * {@code quarantine} is named in the trace but not applied; its {@code delete} is, before the spam question).
  */
 public final class WhatToDoWithOutboundMessage implements Stage {
 
@@ -23,6 +25,13 @@ public final class WhatToDoWithOutboundMessage implements Stage {
     public Decision decide(Evidence e) {
         if (e.malware().orElse(null) instanceof MalwareVerdict.Detected d) {
             return Decision.Reject.because(new Reason(ReasonCode.MALWARE_DETECTED, d.detectionName() + " (" + d.partName() + ", outbound)", "outbound.malware"));
+        }
+        var rules = e.rules().filter(RuleOutcome::delete);
+        if (rules.isPresent()) {
+            String rule = rules.get().enforcedRules().isEmpty() ? "" : rules.get().enforcedRules().getLast();
+            String tenant = e.transactionTenant().map(t -> t.id()).orElse("");
+            return new Decision.Accept(new Disposition.Drop(), java.util.List.of(new Reason(ReasonCode.TRANSPORT_RULE_DELETE,
+                    "rule '" + rule + "' deletes the message (outbound)", WhatDoTransportRulesSay.setting(tenant, rule))));
         }
         var confidence = SpamConfidence.of(e);
         if (confidence.isPresent() && confidence.get().scl() >= confidence.get().policy().junkAt()) {

@@ -42,6 +42,10 @@ class OutboundPolicyTest {
                     delivery: "maildir:%1$s/mail/fourthcoffee"
                     transport-rules:
                       - { name: outbound-bulk, priority: 1, when: { direction: outbound, subject-contains: ["[bulk-test]"] }, then: { set-scl: 9 } }
+                      - { name: tag-outgoing, priority: 2, when: { direction: outbound, subject-contains: ["[tag-test]"] }, then: { add-header: { X-Reviewed: by-rule }, remove-header: X-Internal-Note, prepend-subject: "[EXT] " } }
+                      - { name: archive-copy, priority: 3, when: { direction: outbound, subject-contains: ["[copy-test]"] }, then: { add-recipient: archive@fourthcoffee.test } }
+                      - { name: drop-outgoing, priority: 4, when: { direction: outbound, subject-contains: ["[drop-test]"] }, then: { delete: true } }
+                      - { name: inbound-only, priority: 5, when: { direction: inbound, subject-contains: ["[tag-test]"] }, then: { prepend-subject: "[IN] " } }
                   - id: woodgrove
                     domains: [woodgrove.test]
                     delivery: "maildir:%1$s/mail/woodgrove"
@@ -68,6 +72,32 @@ class OutboundPolicyTest {
             assertThat(refused.enhancedCode()).isEqualTo("5.7.1");
             assertThat(refused.text()).contains("refused as spam, not sent (SCL 9)");
             assertThat(gw.traceOf(refused).decisions()).extracting(DecisionEntry::reason).anyMatch(r -> r.startsWith("outbound.spam-refused: SCL 9"));
+        }
+    }
+
+    @Test
+    void transportRulesChangeOutboundMailAsTheyDoInbound() throws Exception {
+        try (TestSmtpClient c = SubmissionTest.login(gw.submissionClient(), "cy@fourthcoffee.test", "pw-5")) {
+            // To a colleague: it stays inside (the tenant's delivery), where the result can be read.
+            c.send("cy@fourthcoffee.test", List.of("dee@fourthcoffee.test"), TestGateway.wellFormed("cy@fourthcoffee.test",
+                    "Subject: [tag-test] quarterly figures\r\nX-Internal-Note: draft\r\n\r\nfigures attached\r\n")).assertCode(250);
+            // To the internet, with a copy for the archive that a rule adds.
+            c.send("cy@fourthcoffee.test", List.of("x@example.net"), TestGateway.wellFormed("cy@fourthcoffee.test",
+                    "Subject: [copy-test] order 77\r\n\r\nplease ship\r\n")).assertCode(250);
+            var deleted = c.send("cy@fourthcoffee.test", List.of("dee@fourthcoffee.test"), TestGateway.wellFormed("cy@fourthcoffee.test",
+                    "Subject: [drop-test] gone\r\n\r\nnever arrives\r\n")).assertCode(250);
+            assertThat(gw.traceOf(deleted).status()).isEqualTo(org.postern.trace.TraceStatus.Deleted);
+            assertThat(gw.traceOf(deleted).decisions()).extracting(DecisionEntry::reason)
+                    .anyMatch(r -> r.contains("rule 'drop-outgoing' deletes the message (outbound)"));
+        }
+        String tagged = SubmissionTest.awaitMaildir(dir.resolve("mail/fourthcoffee/dee@fourthcoffee.test"), Duration.ofSeconds(10));
+        assertThat(tagged).contains("Subject: [EXT] [tag-test] quarterly figures").contains("X-Reviewed: by-rule")
+                .doesNotContain("X-Internal-Note").doesNotContain("[IN]");
+        String archived = SubmissionTest.awaitMaildir(dir.resolve("mail/fourthcoffee/archive@fourthcoffee.test"), Duration.ofSeconds(10));
+        assertThat(archived).contains("Subject: [copy-test] order 77").contains("please ship");
+        Thread.sleep(500);
+        try (Stream<Path> files = Files.list(dir.resolve("mail/fourthcoffee/dee@fourthcoffee.test/new"))) {
+            assertThat(files.count()).as("the deleted message never arrives").isEqualTo(1);
         }
     }
 
