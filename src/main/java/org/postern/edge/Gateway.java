@@ -10,6 +10,7 @@ import org.postern.quarantine.QuarantineKeeper;
 import org.postern.policy.PolicyPipeline;
 import org.postern.policy.StandardPipeline;
 import org.postern.policy.TenantTrusts;
+import org.postern.queue.DeliveryListener;
 import org.postern.queue.DeliveryScheduler;
 import org.postern.queue.DeliverySettings;
 import org.postern.queue.FileSpool;
@@ -22,6 +23,7 @@ import org.postern.smtp.TlsSettings;
 import org.postern.tenant.TenantDirectory;
 import org.postern.tenant.TenantDocument;
 import org.postern.trace.DeliveryEvent;
+import org.postern.trace.TraceRecord;
 import org.postern.trace.TraceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +98,7 @@ public final class Gateway implements AutoCloseable {
             // One resolver for the node: MX lookups of delivery share its cache and the DNS latency metric.
             var dns = metrics.timed(new DnsjavaResolver(config.dns().servers(), Units.duration(config.dns().timeout())));
             var outbound = org.postern.outbound.OutboundWiring.settings(config, dns, services.dataSource(), tenants, clock);
-            DeliveryScheduler scheduler = DeliveryScheduler.start(delivery, Optional.of(outbound), event -> traceDelivery(trace, event), clock);
+            DeliveryScheduler scheduler = DeliveryScheduler.start(delivery, Optional.of(outbound), tracing(trace), clock);
             spool = FileSpool.open(Path.of(config.node().dataDir()), scheduler);
 
             nodeCounters = NodeCounters.open(config, clock);
@@ -197,8 +199,19 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static void traceDelivery(TraceStore trace, DeliveryEvent event) {
-        trace.delivery(event); // the scheduler logs a failure here and keeps delivering
+    /** The trace hears every attempt and every DSN queued; the scheduler logs a failure here and keeps delivering. */
+    private static DeliveryListener tracing(TraceStore trace) {
+        return new DeliveryListener() {
+            @Override
+            public void attempted(DeliveryEvent event) {
+                trace.delivery(event);
+            }
+
+            @Override
+            public void notificationQueued(TraceRecord dsn) {
+                trace.record(dsn);
+            }
+        };
     }
 
     static SmtpSettings smtpSettings(OperatorConfig c) {

@@ -250,6 +250,11 @@ public final class DeliveryScheduler implements AutoCloseable {
             try (var out = pending.content()) {
                 out.write(d.get().content());
             }
+            try {
+                listener.notificationQueued(d.get().trace(settings.node())); // first: the DSN's attempts follow it
+            } catch (RuntimeException e) {
+                log.error("delivery listener failed on the DSN {}: {}", d.get().envelope().ref(), e.toString());
+            }
             spool.commit(pending, d.get().envelope());
             log.info("dsn ref={} for {} queued as {} to <{}>", message.envelope().ref(), message, d.get().envelope().ref(),
                     message.envelope().mailFrom());

@@ -1,5 +1,9 @@
 package org.postern.queue;
 
+import org.postern.trace.DecisionEntry;
+import org.postern.trace.TraceRecord;
+import org.postern.trace.TraceStatus;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +51,22 @@ final class DsnPolicy {
     }
 
     /** A DSN to queue: its envelope and its content. */
-    record Dsn(Envelope envelope, byte[] content, List<String> delayedRecipients) { }
+    record Dsn(Envelope envelope, byte[] content, List<String> delayedRecipients, List<String> failedRecipients, String originalRef) {
+
+        /** The DSN's own trace record, so "where did my bounce go" has an answer: Queued, from the null sender. */
+        TraceRecord trace(String node) {
+            String about = (failedRecipients.isEmpty() ? "delayed" : "failed") + " for message " + originalRef + ": "
+                    + String.join(", ", failedRecipients.isEmpty() ? delayedRecipients : failedRecipients);
+            DecisionEntry made = new DecisionEntry("DELIVERY/DeliveryStatusNotification", "queued",
+                    (failedRecipients.isEmpty() ? "dsn.delayed: " : "dsn.failed: ") + about
+                            + (failedRecipients.isEmpty() || delayedRecipients.isEmpty() ? "" : "; delayed: " + String.join(", ", delayedRecipients)),
+                    failedRecipients.isEmpty() ? "outbound.dsn-delay" : "");
+            return new TraceRecord(envelope.ref(), Optional.of(envelope.tenant()), envelope.receivedAt(), "", Optional.empty(),
+                    Optional.empty(), Optional.of(""), envelope.recipients(), Optional.empty(),
+                    Optional.of("Delivery status notification (" + about + ")"), content.length, OptionalInt.empty(),
+                    TraceStatus.Queued, "DELIVERY", "", List.of(made), node);
+        }
+    }
 
     /** Whether this message's sender may ever get a DSN. */
     static boolean mayNotify(Envelope e) {
@@ -71,7 +91,8 @@ final class DsnPolicy {
         byte[] body = build(envelope, content, failed, delayed, now);
         String ref = envelope.ref() + (failed.isEmpty() ? "DLY" : "DSN");
         Envelope dsn = Envelope.outbound(ref, envelope.tenant(), "", List.of(envelope.mailFrom()), now, "", "", true, false);
-        return Optional.of(new Dsn(dsn, body, delayed.stream().map(RecipientState::address).toList()));
+        return Optional.of(new Dsn(dsn, body, delayed.stream().map(RecipientState::address).toList(),
+                failed.stream().map(RecipientState::address).toList(), envelope.ref()));
     }
 
     private byte[] build(Envelope e, Path content, List<RecipientState> failed, List<RecipientState> delayed, Instant now) throws IOException {

@@ -98,8 +98,16 @@ class SubmittedMailDeliveryTest {
 
     @Test
     void aFailedRecipientGetsTheAuthenticatedSenderOneDsnFromTheHighRiskPool() throws Exception {
-        submit("alice@contoso.test", "alice-pw", "dave@nomail.test", "to a domain without mail");
+        String ref = submit("alice@contoso.test", "alice-pw", "dave@nomail.test", "to a domain without mail");
         SinkMessage dsn = awaitMessage("Undelivered Mail Returned to Sender", m -> m.content().contains("Subject: to a domain without mail"));
+        // The DSN has a trace of its own: what it is about, to whom it went, and that it was delivered.
+        awaitDelivered(ref + "DSN");
+        TraceRecord traced = gw.gateway.trace().search(TraceQuery.all().withRef(ref + "DSN")).getFirst();
+        assertThat(traced.recipients()).containsExactly("alice@contoso.test");
+        assertThat(traced.mailFrom()).contains("");
+        assertThat(traced.subject().orElseThrow()).contains("failed for message " + ref + ": dave@nomail.test");
+        assertThat(traced.decisions()).extracting(org.postern.trace.DecisionEntry::reason)
+                .containsExactly("dsn.failed: failed for message " + ref + ": dave@nomail.test");
         assertThat(dsn.mailFrom()).isEmpty();
         assertThat(dsn.recipients()).containsExactly("alice@contoso.test");
         assertThat(dsn.clientAddress()).isEqualTo("127.0.0.2");
