@@ -18,12 +18,12 @@ import java.util.zip.GZIPInputStream;
  * the false-positive tail? Per class, a hashed byte model of orders 0..5 over the first {@code maxlen} bytes of the
  * raw message, each order blended with the one below it (PPM-like); the score is the spam model's minus the ham
  * model's log-likelihood per byte, added to the shipped SCL total with a weight. Same folds as {@link CrossValidation}.
- * Usage: java [-Dmaxlen=3000] [-Dalpha=2] [-Dppm.orders=6] ... CompressionModelExperiment [weight]...
+ * Usage: java [-Dmaxlen=3000] [-Dalpha=2] [-Dppm.orders=6] [-Dppm.bits=21] ... CompressionModelExperiment [weight]...
  * Findings (2026-11-29) are in README's accuracy section; the model is not shipped.
  */
 public final class CompressionModelExperiment {
 
-    private static final int BITS = 21;
+    private static final int BITS = Integer.getInteger("ppm.bits", 21);
     private static final int MASK = (1 << BITS) - 1;
     private static final int ORDERS = Integer.getInteger("ppm.orders", 6);
     private static final int MAX_LEN = Integer.getInteger("maxlen", 3000);
