@@ -30,7 +30,7 @@ import org.postern.trace.TraceStore;
  * when the ref exists) and the insert of the recipients; {@link #delivery} locks the
  * message's row (reading its status, verdict and recipients with it), appends the attempt, reads the outcomes of
  * the message's attempts and moves the status by {@link DeliveryStatusRule}, so concurrent attempts for one message
- * cannot lose an update. Each statement is one prepared-statement string, so the database's statement cache
+ * cannot lose an update (on H2, for a message this node recorded itself, from what it remembers: see {@code recent}). Each statement is one prepared-statement string, so the database's statement cache
  * (H2's per-session query cache) serves them without parsing.
  */
 public final class JdbcTraceStore implements TraceStore {
