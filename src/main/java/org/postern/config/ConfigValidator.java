@@ -22,6 +22,12 @@ final class ConfigValidator {
         c.listeners().submissions().ifPresent(l -> port("listeners.submissions.port", l.port()));
         c.outbound().flatMap(OperatorConfig.Outbound::spam).ifPresent(v -> require(v.equals("high-risk-pool") || v.equals("reject"),
                 "outbound.spam must be high-risk-pool or reject, not '" + v + "'"));
+        c.outbound().flatMap(OperatorConfig.Outbound::authLockout).ifPresent(l -> {
+            l.userFailures().ifPresent(n -> require(n >= 1 && n <= 1000, "outbound.auth-lockout.user-failures must be 1..1000, not " + n));
+            l.addressFailures().ifPresent(n -> require(n >= 1 && n <= 100_000, "outbound.auth-lockout.address-failures must be 1..100000, not " + n));
+            l.window().ifPresent(w -> require(Units.duration(w).compareTo(java.time.Duration.ofSeconds(1)) >= 0
+                    && Units.duration(w).compareTo(java.time.Duration.ofDays(1)) <= 0, "outbound.auth-lockout.window must be 1s..1d, not '" + w + "'"));
+        });
         require(c.store() != null && c.store().url() != null && c.store().url().startsWith("jdbc:"),
                 "store.url must be a JDBC URL (jdbc:h2:file:... or jdbc:postgresql://...)");
         c.redis().ifPresent(ConfigValidator::redis);

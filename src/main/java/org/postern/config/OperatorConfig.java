@@ -199,8 +199,10 @@ public record OperatorConfig(
                            @JsonProperty("tls-trust") Optional<String> tlsTrust,
                            @JsonProperty("mta-sts-port") Optional<Integer> mtaStsPort,
                            @JsonProperty("dsn-delay") Optional<String> dsnDelay,
-                           Optional<Boolean> dane) {
+                           Optional<Boolean> dane,
+                           @JsonProperty("auth-lockout") Optional<AuthLockout> authLockout) {
         public Outbound {
+            authLockout = authLockout == null ? Optional.empty() : authLockout;
             dane = dane == null ? Optional.empty() : dane;
             mxPort = mxPort == null ? Optional.empty() : mxPort;
             highRiskPool = highRiskPool == null ? Optional.empty() : highRiskPool;
@@ -210,6 +212,20 @@ public record OperatorConfig(
             tlsTrust = tlsTrust == null ? Optional.empty() : tlsTrust;
             mtaStsPort = mtaStsPort == null ? Optional.empty() : mtaStsPort;
             dsnDelay = dsnDelay == null ? Optional.empty() : dsnDelay;
+        }
+    }
+
+    /**
+     * Submission's lockout after failed AUTH: a user name after {@code user-failures} (default 5), a client address
+     * after {@code address-failures} (default 10) within {@code window} (default 15m).
+     */
+    public record AuthLockout(@JsonProperty("user-failures") Optional<Integer> userFailures,
+                              @JsonProperty("address-failures") Optional<Integer> addressFailures,
+                              Optional<String> window) {
+        public AuthLockout {
+            userFailures = userFailures == null ? Optional.empty() : userFailures;
+            addressFailures = addressFailures == null ? Optional.empty() : addressFailures;
+            window = window == null ? Optional.empty() : window;
         }
     }
 

@@ -1,5 +1,7 @@
 package org.postern.edge;
 
+import org.postern.config.OperatorConfig;
+import org.postern.config.Units;
 import org.postern.counters.Counters;
 
 import java.net.InetAddress;
@@ -18,6 +20,20 @@ final class AuthLockout {
     /** The limits; {@link #DEFAULTS}: 5 failures per user, 10 per address, within 15 minutes. */
     record Settings(int userFailures, int ipFailures, Duration window) {
         static final Settings DEFAULTS = new Settings(5, 10, Duration.ofMinutes(15));
+
+        /** {@code outbound.auth-lockout}, each limit defaulting to {@link #DEFAULTS}. */
+        static Settings of(OperatorConfig config) {
+            var configured = config.outbound().flatMap(OperatorConfig.Outbound::authLockout);
+            return new Settings(
+                    configured.flatMap(OperatorConfig.AuthLockout::userFailures).orElse(DEFAULTS.userFailures()),
+                    configured.flatMap(OperatorConfig.AuthLockout::addressFailures).orElse(DEFAULTS.ipFailures()),
+                    configured.flatMap(OperatorConfig.AuthLockout::window).map(Units::duration).orElse(DEFAULTS.window()));
+        }
+
+        /** "15 min", or "30 s" for a window that is not whole minutes. */
+        String windowText() {
+            return window.toSeconds() % 60 == 0 ? window.toMinutes() + " min" : window.toSeconds() + " s";
+        }
     }
 
     private final Settings settings;
@@ -32,11 +48,11 @@ final class AuthLockout {
     Optional<String> locked(InetAddress ip, String user) {
         if (!counters.canTake(userKey(user), settings.userFailures(), settings.window())) {
             return Optional.of("user " + Submission.printable(user) + " locked after " + settings.userFailures()
-                    + " failed authentications within " + settings.window().toMinutes() + " min");
+                    + " failed authentications within " + settings.windowText());
         }
         if (!counters.canTake(ipKey(ip), settings.ipFailures(), settings.window())) {
             return Optional.of("client " + ip.getHostAddress() + " locked after " + settings.ipFailures()
-                    + " failed authentications within " + settings.window().toMinutes() + " min");
+                    + " failed authentications within " + settings.windowText());
         }
         return Optional.empty();
     }

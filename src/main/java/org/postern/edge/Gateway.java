@@ -166,7 +166,7 @@ public final class Gateway implements AutoCloseable {
         // The node's budgets: shared by every node when redis: is configured, so a user's limit holds across nodes.
         org.postern.policy.OutboundCounters outboundCounters = (key, limit, window) -> budgets.tryTake("outbound:" + key, limit, window);
         PolicyPipeline outbound = StandardPipeline.outbound(NodeServices.pipelineSettings(config), counters, outboundCounters, restrictions, spam);
-        return new Submission(services.accounts(), restrictions, new AuthLockout(AuthLockout.Settings.DEFAULTS, budgets), outbound,
+        return new Submission(services.accounts(), restrictions, new AuthLockout(AuthLockout.Settings.of(config), budgets), outbound,
                 outboundCounters, tenants, spool, references, config.node().hostname(), clock);
     }
 

@@ -31,7 +31,7 @@ class OutboundPolicyTest {
     @BeforeAll
     static void start() {
         gw = new TestGateway(dir, "mx.outpol.postern.test", """
-                outbound: { helo: mx.outpol.postern.test, mx-port: 1, spam: reject }
+                outbound: { helo: mx.outpol.postern.test, mx-port: 1, spam: reject, auth-lockout: { user-failures: 2, window: 30s } }
                 tenants:
                   - id: tailspin
                     domains: [tailspin.test]
@@ -54,6 +54,7 @@ class OutboundPolicyTest {
         gw.dns.addMx("example.net", 10, "mx.example.net").addA("mx.example.net", "127.0.0.1");
         SubmissionTest.cliWith(gw, "pw-1\n", "user", "add", "--tenant", "tailspin", "--email", "ann@tailspin.test", "--password-stdin");
         SubmissionTest.cliWith(gw, "pw-2\n", "user", "add", "--tenant", "tailspin", "--email", "admin@tailspin.test", "--role", "tenant-admin", "--password-stdin");
+        SubmissionTest.cliWith(gw, "pw-6\n", "user", "add", "--tenant", "tailspin", "--email", "lee@tailspin.test", "--password-stdin");
         SubmissionTest.cliWith(gw, "pw-5\n", "user", "add", "--tenant", "fourthcoffee", "--email", "cy@fourthcoffee.test", "--password-stdin");
         SubmissionTest.cliWith(gw, "pw-3\n", "user", "add", "--tenant", "woodgrove", "--email", "una@woodgrove.test", "--password-stdin");
         SubmissionTest.cliWith(gw, "pw-4\n", "user", "add", "--tenant", "woodgrove", "--email", "duo@woodgrove.test", "--password-stdin");
@@ -72,6 +73,17 @@ class OutboundPolicyTest {
             assertThat(refused.enhancedCode()).isEqualTo("5.7.1");
             assertThat(refused.text()).contains("refused as spam, not sent (SCL 9)");
             assertThat(gw.traceOf(refused).decisions()).extracting(DecisionEntry::reason).anyMatch(r -> r.startsWith("outbound.spam-refused: SCL 9"));
+        }
+    }
+
+    @Test
+    void theOperatorSetsTheLockoutLimits() {
+        try (TestSmtpClient c = SubmissionTest.tls(gw.submissionClient())) {
+            for (int i = 0; i < 2; i++) c.authPlain("lee@tailspin.test", "guess-" + i).assertCode(535);
+            var locked = c.authPlain("lee@tailspin.test", "pw-6").assertCode(454);
+            assertThat(locked.enhancedCode()).isEqualTo("4.7.0");
+            assertThat(gw.traceOf(locked).decisions()).extracting(DecisionEntry::reason)
+                    .anyMatch(r -> r.startsWith("submission.auth-locked: user lee@tailspin.test locked after 2 failed authentications within 30 s"));
         }
     }
 
