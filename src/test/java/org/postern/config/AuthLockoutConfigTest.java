@@ -3,7 +3,6 @@ package org.postern.config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,9 +14,7 @@ class AuthLockoutConfigTest {
     @TempDir Path dir;
 
     private OperatorConfig load(String yaml) throws Exception {
-        Path f = dir.resolve("p" + System.nanoTime() + ".yaml");
-        Files.writeString(f, yaml);
-        return ConfigLoader.load(f);
+        return YamlConfigs.load(dir, yaml);
     }
 
     @Test

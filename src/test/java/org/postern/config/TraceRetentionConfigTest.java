@@ -3,7 +3,6 @@ package org.postern.config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -16,9 +15,7 @@ class TraceRetentionConfigTest {
     @TempDir Path dir;
 
     private OperatorConfig load(String yaml) throws Exception {
-        Path f = dir.resolve("p" + System.nanoTime() + ".yaml");
-        Files.writeString(f, yaml);
-        return ConfigLoader.load(f);
+        return YamlConfigs.load(dir, yaml);
     }
 
     @Test
