@@ -25,8 +25,11 @@ final class ConfigValidator {
         c.outbound().flatMap(OperatorConfig.Outbound::authLockout).ifPresent(l -> {
             l.userFailures().ifPresent(n -> require(n >= 1 && n <= 1000, "outbound.auth-lockout.user-failures must be 1..1000, not " + n));
             l.addressFailures().ifPresent(n -> require(n >= 1 && n <= 100_000, "outbound.auth-lockout.address-failures must be 1..100000, not " + n));
-            l.window().ifPresent(w -> require(Units.duration(w).compareTo(java.time.Duration.ofSeconds(1)) >= 0
-                    && Units.duration(w).compareTo(java.time.Duration.ofDays(1)) <= 0, "outbound.auth-lockout.window must be 1s..1d, not '" + w + "'"));
+            l.window().ifPresent(w -> {
+                java.time.Duration window = Units.duration(w);
+                require(window.compareTo(java.time.Duration.ofSeconds(1)) >= 0 && window.compareTo(java.time.Duration.ofDays(1)) <= 0,
+                        "outbound.auth-lockout.window must be 1s..1d, not '" + w + "'");
+            });
         });
         require(c.store() != null && c.store().url() != null && c.store().url().startsWith("jdbc:"),
                 "store.url must be a JDBC URL (jdbc:h2:file:... or jdbc:postgresql://...)");

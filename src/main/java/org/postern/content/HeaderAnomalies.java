@@ -76,7 +76,7 @@ final class HeaderAnomalies {
      */
     static Optional<Instant> parseDate(String value) {
         String date = value.strip();
-        if (date.contains("  ")) date = date.replaceAll("\\s+", " "); // Postfix pads the day: "Sun,  1 Dec 2026"
+        if (date.contains("  ")) date = WHITESPACE.matcher(date).replaceAll(" "); // Postfix pads the day: "Sun,  1 Dec 2026"
         Matcher usual = USUAL_DATE.matcher(date);
         int month = usual.matches() ? MONTHS.indexOf(usual.group(2)) : -1;
         if (month >= 0 && month % 3 == 0) {

@@ -29,6 +29,13 @@ public final class WhatDoTransportRulesSay implements Stage {
         return new Decision.Continue(reasons);
     }
 
+    /** The reason a rule's delete or quarantine gives, naming the last enforced rule and its setting. */
+    static Reason enforced(Evidence e, RuleOutcome o, ReasonCode code, String what) {
+        String rule = o.enforcedRules().isEmpty() ? "" : o.enforcedRules().getLast();
+        String tenant = e.transactionTenant().map(t -> t.id()).orElse("");
+        return new Reason(code, "rule '" + rule + "' " + what, setting(tenant, rule));
+    }
+
     static String setting(String tenant, String rule) {
         return "tenants." + tenant + ".transport-rules." + rule;
     }

@@ -19,11 +19,9 @@ public final class WhatToDoWithMessage implements Stage {
         }
         var rules = e.rules().filter(o -> o.delete() || o.quarantine());
         if (rules.isPresent()) {
-            String rule = rules.get().enforcedRules().isEmpty() ? "" : rules.get().enforcedRules().getLast();
-            String setting = WhatDoTransportRulesSay.setting(tenant, rule);
             return rules.get().delete()
-                    ? new Decision.Accept(new Disposition.Drop(), List.of(new Reason(ReasonCode.TRANSPORT_RULE_DELETE, "rule '" + rule + "' deletes the message", setting)))
-                    : new Decision.Accept(new Disposition.Quarantine(), List.of(new Reason(ReasonCode.TRANSPORT_RULE_QUARANTINE, "rule '" + rule + "' quarantines the message", setting)));
+                    ? new Decision.Accept(new Disposition.Drop(), List.of(WhatDoTransportRulesSay.enforced(e, rules.get(), ReasonCode.TRANSPORT_RULE_DELETE, "deletes the message")))
+                    : new Decision.Accept(new Disposition.Quarantine(), List.of(WhatDoTransportRulesSay.enforced(e, rules.get(), ReasonCode.TRANSPORT_RULE_QUARANTINE, "quarantines the message")));
         }
         var auth = AuthenticationVerdict.of(e);
         if (auth.isPresent() && auth.get().action() == AuthenticationVerdict.DmarcAction.QUARANTINE) {

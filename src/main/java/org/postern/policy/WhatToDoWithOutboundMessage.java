@@ -28,10 +28,8 @@ public final class WhatToDoWithOutboundMessage implements Stage {
         }
         var rules = e.rules().filter(RuleOutcome::delete);
         if (rules.isPresent()) {
-            String rule = rules.get().enforcedRules().isEmpty() ? "" : rules.get().enforcedRules().getLast();
-            String tenant = e.transactionTenant().map(t -> t.id()).orElse("");
-            return new Decision.Accept(new Disposition.Drop(), java.util.List.of(new Reason(ReasonCode.TRANSPORT_RULE_DELETE,
-                    "rule '" + rule + "' deletes the message (outbound)", WhatDoTransportRulesSay.setting(tenant, rule))));
+            return new Decision.Accept(new Disposition.Drop(), java.util.List.of(WhatDoTransportRulesSay.enforced(e, rules.get(),
+                    ReasonCode.TRANSPORT_RULE_DELETE, "deletes the message (outbound)")));
         }
         var confidence = SpamConfidence.of(e);
         if (confidence.isPresent() && confidence.get().scl() >= confidence.get().policy().junkAt()) {

@@ -55,12 +55,12 @@ final class DsnPolicy {
 
         /** The DSN's own trace record, so "where did my bounce go" has an answer: Queued, from the null sender. */
         TraceRecord trace(String node) {
-            String about = (failedRecipients.isEmpty() ? "delayed" : "failed") + " for message " + originalRef + ": "
-                    + String.join(", ", failedRecipients.isEmpty() ? delayedRecipients : failedRecipients);
+            boolean failure = !failedRecipients.isEmpty();
+            String about = (failure ? "failed" : "delayed") + " for message " + originalRef + ": "
+                    + String.join(", ", failure ? failedRecipients : delayedRecipients);
+            String alsoDelayed = failure && !delayedRecipients.isEmpty() ? "; delayed: " + String.join(", ", delayedRecipients) : "";
             DecisionEntry made = new DecisionEntry("DELIVERY/DeliveryStatusNotification", "queued",
-                    (failedRecipients.isEmpty() ? "dsn.delayed: " : "dsn.failed: ") + about
-                            + (failedRecipients.isEmpty() || delayedRecipients.isEmpty() ? "" : "; delayed: " + String.join(", ", delayedRecipients)),
-                    failedRecipients.isEmpty() ? "outbound.dsn-delay" : "");
+                    (failure ? "dsn.failed: " : "dsn.delayed: ") + about + alsoDelayed, failure ? "" : "outbound.dsn-delay");
             return new TraceRecord(envelope.ref(), Optional.of(envelope.tenant()), envelope.receivedAt(), "", Optional.empty(),
                     Optional.empty(), Optional.of(""), envelope.recipients(), Optional.empty(),
                     Optional.of("Delivery status notification (" + about + ")"), content.length, OptionalInt.empty(),

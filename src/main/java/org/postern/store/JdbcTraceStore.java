@@ -143,9 +143,13 @@ public final class JdbcTraceStore implements TraceStore {
      * not know (older, replaced, or from before a restart) is read from the database as on PostgreSQL.
      */
     private record Known(TraceStatus status, TraceStatus verdict, List<String> recipients, List<DeliveryStatusRule.Outcome> outcomes) {
-        Known after(DeliveryEvent event, TraceStatus next) {
+        /** After one more attempt: its outcome appended, and the status that follows from all of them. */
+        Known after(DeliveryEvent event) {
             List<DeliveryStatusRule.Outcome> all = new ArrayList<>(outcomes);
             all.add(new DeliveryStatusRule.Outcome(event.recipient(), event.outcome()));
+            TraceStatus next = DeliveryStatusRule.movesStatus(verdict)
+                    ? DeliveryStatusRule.statusAfterOutcomes(verdict, status, recipients, all)
+                    : status;
             return new Known(next, verdict, recipients, List.copyOf(all));
         }
     }
@@ -161,16 +165,13 @@ public final class JdbcTraceStore implements TraceStore {
     private void recordDelivery(DeliveryEvent event) {
         Known known = postgres == Boolean.FALSE ? recent.get(event.ref()) : null;
         if (known != null) {
-            List<DeliveryStatusRule.Outcome> outcomes = known.after(event, known.status()).outcomes();
-            TraceStatus next = DeliveryStatusRule.movesStatus(known.verdict())
-                    ? DeliveryStatusRule.statusAfterOutcomes(known.verdict(), known.status(), known.recipients(), outcomes)
-                    : known.status();
+            Known after = known.after(event);
             Jdbc.inTransaction(dataSource, "recording a delivery attempt for " + event.ref(), c -> {
                 insertDelivery(c, event);
-                if (next != known.status()) updateStatus(c, event.ref(), next);
+                if (after.status() != known.status()) updateStatus(c, event.ref(), after.status());
                 return null;
             });
-            recent.put(event.ref(), known.after(event, next));
+            recent.put(event.ref(), after);
             return;
         }
         Jdbc.inTransaction(dataSource, "recording a delivery attempt for " + event.ref(), c -> {
