@@ -18,8 +18,13 @@ final class FeatureHash {
 
     /** The feature {@code text} within the namespace {@code seed}. */
     static int of(int seed, CharSequence text) {
+        return of(seed, text, 0, text.length());
+    }
+
+    /** The feature {@code text[start, end)} within the namespace {@code seed}, without copying it out. */
+    static int of(int seed, CharSequence text, int start, int end) {
         int h = seed ^ 0x811c9dc5;
-        for (int i = 0; i < text.length(); i++) {
+        for (int i = start; i < end; i++) {
             h ^= text.charAt(i);
             h *= 0x01000193;
         }

@@ -18,6 +18,7 @@ final class Features {
     private static final int META = 0;
     private static final int GRAM = 1;
     private static final int WORD = 2;
+    private static final int SPAN = 3;
 
     private int[] hashes = new int[512];
     private int size;
@@ -53,6 +54,12 @@ final class Features {
     void gram(int hash, String where, String gram) {
         int i = next(hash);
         if (sources != null) record(i, gram, GRAM, where, 0);
+    }
+
+    /** The n-gram {@code text[start, start + length)} (length below 16), cut out of the text only to name it. */
+    void gram(int hash, String where, String text, int start, int length) {
+        int i = next(hash);
+        if (sources != null) record(i, text, SPAN, where, start << 4 | length);
     }
 
     /** The word {@code tokens[index]}, or with {@code distance} > 0 the pair of it and the word that far after it. */
@@ -113,6 +120,10 @@ final class Features {
         return switch (kind) {
             case META -> (String) sources[i];
             case GRAM -> places[i] + " '" + sources[i] + "'";
+            case SPAN -> {
+                int start = detail >>> 4;
+                yield places[i] + " '" + ((String) sources[i]).substring(start, start + (detail & 15)) + "'";
+            }
             default -> {
                 @SuppressWarnings("unchecked")
                 List<String> tokens = (List<String>) sources[i];

@@ -19,30 +19,32 @@ import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * The classifier's model file. Format version 1, all integers big-endian:
+ * The classifier's model file. Format version 2, all integers big-endian:
  *
  * <pre>
  * bytes 0-7   magic "PSTNSPAM"
- * int32       format version (1)
+ * int32       format version (2)
  * int32       feature set ({@link FeatureExtractor#FEATURE_SET}): which features the weights belong to
- * int32       hash bits b (16..26): the model has 2^b weights
- * float32     bias
+ * int32       hash bits b (16..26): each view has 2^b weights
  * int64       spam messages learned
  * int64       ham messages learned
- * int32       n, the number of non-zero weights stored
- * n times     varint (LEB128) gap to the previous stored index (the first: the index itself), then the weight
- *             as an IEEE 754 half-precision float (2 bytes): weights of |w| &lt; 1/2^14 are not stored
+ * twice       a view, first the words view, then the header view ({@link SpamModel}):
+ *   float32     bias
+ *   int32       n, the number of non-zero weights stored
+ *   n times     varint (LEB128) gap to the previous stored index (the first: the index itself), then the weight
+ *               as an IEEE 754 half-precision float (2 bytes): weights of |w| &lt; 1/2^14 are not stored
  * int32       CRC-32 of every byte before it
  * </pre>
  *
- * A file with another magic, a newer format version or another feature set is refused with a message saying so:
+ * Version 1 (before the header view) had one view and its bias before the counts.
+ * A file with another magic, another format version or another feature set is refused with a message saying so:
  * weights of another feature set would classify garbage silently. Saving writes a sibling file and renames it, so a
  * running gateway never reads half a model.
  */
 public final class ModelFile {
 
     static final byte[] MAGIC = "PSTNSPAM".getBytes(StandardCharsets.US_ASCII);
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
     static final int MIN_BITS = 16;
     static final int MAX_BITS = 26;
     /** Below this a weight changes no verdict; not storing it keeps the shipped model small. */
@@ -58,20 +60,10 @@ public final class ModelFile {
         out.writeInt(FORMAT_VERSION);
         out.writeInt(FeatureExtractor.FEATURE_SET);
         out.writeInt(model.bits);
-        out.writeFloat(model.bias);
         out.writeLong(model.spamLearned);
         out.writeLong(model.hamLearned);
-        int stored = 0;
-        for (float w : model.weights) if (Math.abs(w) >= SMALLEST_STORED) stored++;
-        out.writeInt(stored);
-        int previous = 0;
-        for (int i = 0; i < model.weights.length; i++) {
-            float w = model.weights[i];
-            if (Math.abs(w) < SMALLEST_STORED) continue;
-            writeVarint(out, i - previous);
-            out.writeShort(Float.floatToFloat16(w));
-            previous = i;
-        }
+        writeView(model.words, out);
+        writeView(model.header, out);
         out.writeInt((int) checked.getChecksum().getValue());
         out.flush();
     }
@@ -88,7 +80,10 @@ public final class ModelFile {
                 throw new ModelFormatException("model format version " + version + " is newer than this Postern reads ("
                         + FORMAT_VERSION + "): upgrade Postern or retrain");
             }
-            if (version < 1) throw new ModelFormatException("model format version " + version + " is not valid");
+            if (version < FORMAT_VERSION) {
+                throw new ModelFormatException("model format version " + version + " is from an older Postern (before the "
+                        + "header view): retrain it with ./postern train");
+            }
             int featureSet = in.readInt();
             if (featureSet != FeatureExtractor.FEATURE_SET) {
                 throw new ModelFormatException("model was trained on feature set " + featureSet + ", this Postern extracts "
@@ -97,17 +92,10 @@ public final class ModelFile {
             int bits = in.readInt();
             if (bits < MIN_BITS || bits > MAX_BITS) throw new ModelFormatException("hash bits " + bits + " out of range");
             SpamModel model = new SpamModel(bits);
-            model.bias = in.readFloat();
             model.spamLearned = in.readLong();
             model.hamLearned = in.readLong();
-            int stored = in.readInt();
-            if (stored < 0 || stored > model.weights.length) throw new ModelFormatException("bad weight count " + stored);
-            long index = 0;
-            for (int k = 0; k < stored; k++) {
-                index += readVarint(in);
-                if (index >= model.weights.length || (k > 0 && index == 0)) throw new ModelFormatException("bad weight index");
-                model.weights[(int) index] = Float.float16ToFloat(in.readShort());
-            }
+            readView(model.words, in);
+            readView(model.header, in);
             int expected = (int) checked.getChecksum().getValue();
             if (in.readInt() != expected) throw new ModelFormatException("model file is damaged (checksum mismatch)");
             return model;
@@ -140,6 +128,33 @@ public final class ModelFile {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void writeView(SpamModel.View view, DataOutputStream out) throws IOException {
+        out.writeFloat(view.bias);
+        int stored = 0;
+        for (float w : view.weights) if (Math.abs(w) >= SMALLEST_STORED) stored++;
+        out.writeInt(stored);
+        int previous = 0;
+        for (int i = 0; i < view.weights.length; i++) {
+            float w = view.weights[i];
+            if (Math.abs(w) < SMALLEST_STORED) continue;
+            writeVarint(out, i - previous);
+            out.writeShort(Float.floatToFloat16(w));
+            previous = i;
+        }
+    }
+
+    private static void readView(SpamModel.View view, DataInputStream in) throws IOException {
+        view.bias = in.readFloat();
+        int stored = in.readInt();
+        if (stored < 0 || stored > view.weights.length) throw new ModelFormatException("bad weight count " + stored);
+        long index = 0;
+        for (int k = 0; k < stored; k++) {
+            index += readVarint(in);
+            if (index >= view.weights.length || (k > 0 && index == 0)) throw new ModelFormatException("bad weight index");
+            view.weights[(int) index] = Float.float16ToFloat(in.readShort());
         }
     }
 

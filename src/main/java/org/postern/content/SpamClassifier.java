@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * The spam classifier: logistic regression over the hashed binary features of {@link FeatureExtractor}, the
- * approach that led the TREC 2007 spam track (Cormack; Sculley and Wachman), trained online.
+ * approach that led the TREC 2007 spam track (Cormack; Sculley and Wachman), trained online, in two views whose
+ * log-odds add up (words and facts; character 4-grams of the header block: see {@link SpamModel}).
  *
  * <p>Thread-safe. {@link #classify} takes no lock; {@link #learn} updates the weights under a lock and publishes them
  * with a release fence that the acquire fence in {@link #classify} pairs with, so feedback takes effect for the next
@@ -64,37 +65,47 @@ public final class SpamClassifier {
         ModelFile.save(snapshot, modelFile);
     }
 
-    /** The probability that the message is spam, and the words that weighed most. */
+    /** The probability that the message is spam, and the features that weighed most in either view. */
     public ContentVerdict classify(MessageView view) {
         VarHandle.acquireFence(); // pairs with the release fence in learn: see every published update
-        Features features = FeatureExtractor.extract(view, Features.recording());
-        int[] slots = features.indexes(model.bits);
-        double score = model.score(slots);
+        Features words = FeatureExtractor.extract(view, Features.recording());
+        Features header = FeatureExtractor.headerGrams(view, Features.recording());
+        int[] wordSlots = words.indexes(model.bits);
+        int[] headerSlots = header.indexes(model.bits);
+        double score = model.score(wordSlots, headerSlots);
         double p = SpamModel.probability(score);
-        String detail = String.format(Locale.ROOT, "p=%.4f; log-odds %.2f; %s", p, score, strongest(features, slots, score > 0));
+        String detail = String.format(Locale.ROOT, "p=%.4f; log-odds %.2f; %s", p, score,
+                strongest(words, wordSlots, header, headerSlots, score > 0));
         return new ContentVerdict(p, List.of(new ContentReason(ContentReasonCode.CLASSIFIER, detail, 0)));
     }
 
     /** The probability alone, without naming features: the cheap path for batch evaluation. */
     public double spamProbability(MessageView view) {
         VarHandle.acquireFence();
-        return SpamModel.probability(model.score(FeatureExtractor.extract(view).indexes(model.bits)));
+        return SpamModel.probability(model.score(FeatureExtractor.extract(view).indexes(model.bits),
+                FeatureExtractor.headerGrams(view, Features.plain()).indexes(model.bits)));
     }
 
     /**
-     * Learns from feedback ("this is junk" / "this is not junk"): steps towards the reported label until the message
-     * is classified that way with some confidence, so a report changes that message's verdict at once.
+     * Learns from feedback ("this is junk" / "this is not junk"): steps each view towards the reported label until
+     * it classifies the message that way with some confidence, so a report changes that message's verdict at once.
      */
     public void learn(MessageView view, boolean isSpam) {
-        int[] slots = FeatureExtractor.extract(view).indexes(model.bits);
+        int[] wordSlots = FeatureExtractor.extract(view).indexes(model.bits);
+        int[] headerSlots = FeatureExtractor.headerGrams(view, Features.plain()).indexes(model.bits);
         synchronized (updates) {
-            for (int i = 0; i < FEEDBACK_MAX_STEPS; i++) {
-                double p = SpamModel.probability(model.score(slots));
-                if (isSpam ? p >= FEEDBACK_CONFIDENCE : p <= 1 - FEEDBACK_CONFIDENCE) break;
-                model.step(slots, isSpam, learningRate);
-            }
+            learn(model.words, wordSlots, isSpam);
+            learn(model.header, headerSlots, isSpam);
             model.count(isSpam);
             VarHandle.releaseFence();
+        }
+    }
+
+    private void learn(SpamModel.View view, int[] slots, boolean isSpam) {
+        for (int i = 0; i < FEEDBACK_MAX_STEPS; i++) {
+            double p = SpamModel.probability(view.score(slots));
+            if (isSpam ? p >= FEEDBACK_CONFIDENCE : p <= 1 - FEEDBACK_CONFIDENCE) break;
+            view.step(slots, isSpam, learningRate);
         }
     }
 
@@ -121,19 +132,21 @@ public final class SpamClassifier {
     }
 
     /** Names the features that pushed hardest towards the verdict, from where the extraction recorded them. */
-    private String strongest(Features features, int[] slots, boolean towardsSpam) {
+    private String strongest(Features words, int[] wordSlots, Features header, int[] headerSlots, boolean towardsSpam) {
         // Read each weight once: feedback may change them meanwhile, and a sort whose keys move under it can throw
-        // "Comparison method violates its general contract".
-        record Weighed(int slot, float weight) {}
-        List<Weighed> top = java.util.Arrays.stream(slots)
-                .mapToObj(s -> new Weighed(s, model.weights[s]))
+        // "Comparison method violates its general contract". A header weight counts at the header view's share.
+        record Weighed(Features from, int slot, double weight) {}
+        List<Weighed> top = java.util.stream.Stream.concat(
+                        java.util.Arrays.stream(wordSlots).mapToObj(s -> new Weighed(words, s, model.words.weights[s])),
+                        java.util.Arrays.stream(headerSlots).mapToObj(s ->
+                                new Weighed(header, s, SpamModel.HEADER_SHARE * model.header.weights[s])))
                 .filter(w -> towardsSpam ? w.weight() > 0 : w.weight() < 0)
                 .sorted(Comparator.comparingDouble(w -> -Math.abs(w.weight())))
                 .limit(TOP_FEATURES).toList();
         String label = towardsSpam ? "spam signs: " : "ham signs: ";
         if (top.isEmpty()) return label + "none";
         return label + top.stream()
-                .map(w -> features.nameOf(w.slot(), model.bits).orElse("?") + String.format(Locale.ROOT, " %+.2f", w.weight()))
+                .map(w -> w.from().nameOf(w.slot(), model.bits).orElse("?") + String.format(Locale.ROOT, " %+.2f", w.weight()))
                 .collect(Collectors.joining(", "));
     }
 

@@ -12,8 +12,8 @@ import java.util.Random;
  */
 public final class Trainer {
 
-    /** One message's features and label, ready to train on; made by {@link #prepare} on any thread. */
-    public record Example(int[] slots, boolean spam) { }
+    /** One message's features for both views of {@link SpamModel} and its label; made by {@link #prepare} on any thread. */
+    public record Example(int[] slots, int[] headerSlots, boolean spam) { }
 
     private final TrainingSettings settings;
     private final List<Example> examples = new ArrayList<>();
@@ -28,7 +28,8 @@ public final class Trainer {
 
     /** Extracts a message's features; thread-safe, so views can be prepared in parallel and added in order. */
     public Example prepare(MessageView view, boolean isSpam) {
-        return new Example(FeatureExtractor.extract(view).indexes(settings.hashBits()), isSpam);
+        return new Example(FeatureExtractor.extract(view).indexes(settings.hashBits()),
+                FeatureExtractor.headerGrams(view, Features.plain()).indexes(settings.hashBits()), isSpam);
     }
 
     public void add(Example example) {
@@ -64,30 +65,44 @@ public final class Trainer {
         } else {
             // Each order starts from the same model; their average is the result (see TrainingSettings#orders).
             SpamModel start = model.copy();
-            float[] sum = new float[model.weights.length];
-            double biasSum = 0;
+            List<SpamModel> trained = new ArrayList<>();
             for (int o = 0; o < settings.orders(); o++) {
                 SpamModel m = start.copy();
                 passes(m, settings.seed() + o);
-                for (int i = 0; i < sum.length; i++) sum[i] += m.weights[i];
-                biasSum += m.bias;
+                trained.add(m);
             }
-            for (int i = 0; i < sum.length; i++) model.weights[i] = sum[i] / settings.orders();
-            model.bias = (float) (biasSum / settings.orders());
+            average(trained.stream().map(m -> m.words).toList(), model.words);
+            average(trained.stream().map(m -> m.header).toList(), model.header);
         }
         for (Example e : examples) model.count(e.spam());
     }
 
+    private static void average(List<SpamModel.View> views, SpamModel.View into) {
+        float[] sum = new float[into.weights.length];
+        double biasSum = 0;
+        for (SpamModel.View v : views) {
+            for (int i = 0; i < sum.length; i++) sum[i] += v.weights[i];
+            biasSum += v.bias;
+        }
+        for (int i = 0; i < sum.length; i++) into.weights[i] = sum[i] / views.size();
+        into.bias = (float) (biasSum / views.size());
+    }
+
+    /** Each view learns on its own (its own error decides whether a message teaches it), in the same shuffled order. */
     private void passes(SpamModel model, long seed) {
         List<Example> order = new ArrayList<>(examples);
         Random random = new Random(seed);
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             Collections.shuffle(order, random);
             for (Example e : order) {
-                double p = SpamModel.probability(model.score(e.slots()));
-                double error = Math.abs((e.spam() ? 1 : 0) - p);
-                if (error > settings.margin()) model.step(e.slots(), e.spam(), settings.learningRate());
+                learn(model.words, e.slots(), e.spam());
+                learn(model.header, e.headerSlots(), e.spam());
             }
         }
+    }
+
+    private void learn(SpamModel.View view, int[] slots, boolean spam) {
+        double p = SpamModel.probability(view.score(slots));
+        if (Math.abs((spam ? 1 : 0) - p) > settings.margin()) view.step(slots, spam, settings.learningRate());
     }
 }

@@ -3,7 +3,7 @@
  *
  * <p>{@link org.postern.content.MessageView} is the one parse of a message after DATA, shared by every later stage
  * (auth, malware, classifier, rules). {@link org.postern.content.SpamClassifier} is an online logistic regression
- * over hashed binary features of that view, stored in a versioned {@link org.postern.content.ModelFile}.
+ * over hashed binary features of that view in two views (words and facts; header 4-grams), stored in a versioned {@link org.postern.content.ModelFile}.
  * {@link org.postern.content.SclCalculator} combines its probability with named heuristic reasons (header anomalies,
  * phishing signs, lookalike domains, bulk level, authentication and blocklist evidence handed in as
  * {@link org.postern.content.SclInputs}) into the SCL of ARCHITECTURE.md.</p>

@@ -91,15 +91,15 @@ public final class CompressionModelExperiment {
             for (CorpusRun.Item i : items) {
                 if (CrossValidation.fold(i.entry()) == k) continue;
                 trainer.add(i.example());
-                (i.spam() ? spam : ham).learn(raw.get(i.entry()));
+                (i.spam() ? spam : ham).learn(ON_HEADER ? keptHeader(raw.get(i.entry())).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1) : raw.get(i.entry()));
             }
             SpamClassifier classifier = trainer.train();
             for (int n = 0; n < items.size(); n++) {
                 CorpusRun.Item i = items.get(n);
                 if (CrossValidation.fold(i.entry()) != k) continue;
                 double limit = weights.classifierLimit();
-                shipped[n] = Math.max(-limit, Math.min(limit, classifier.model().score(i.example().slots()))) + i.heuristics();
-                byte[] text = raw.get(i.entry());
+                shipped[n] = Math.max(-limit, Math.min(limit, classifier.model().score(i.example()))) + i.heuristics();
+                byte[] text = ON_HEADER ? keptHeader(raw.get(i.entry())).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1) : raw.get(i.entry());
                 compression[n] = (spam.logLikelihood(text) - ham.logLikelihood(text)) / Math.max(1, text.length);
             }
         }
@@ -114,7 +114,44 @@ public final class CompressionModelExperiment {
             }
             System.out.printf("maxlen=%d alpha=%s orders=%d weight=%s | %s%n", MAX_LEN, ALPHA, ORDERS, w,
                     CrossValidation.describe(settings, scored));
+            if (System.getenv("DUMP") != null) {
+                scored.stream().filter(x -> !x.spam()).sorted(java.util.Comparator.comparingDouble(CrossValidation.Scored::total).reversed()).limit(12)
+                        .forEach(x -> System.out.printf(java.util.Locale.ROOT, "  ham  %7.2f SCL %d %s%n", x.total(), x.scl(), x.entry()));
+                scored.stream().filter(CrossValidation.Scored::spam).sorted(java.util.Comparator.comparingDouble(CrossValidation.Scored::total)).limit(22)
+                        .forEach(x -> System.out.printf(java.util.Locale.ROOT, "  spam %7.2f SCL %d %s%n", x.total(), x.scl(), x.entry()));
+            }
         }
+    }
+
+    private static final boolean ON_HEADER = Boolean.getBoolean("ppm.honest");
+    private static final int ORIGIN_HOPS = 3;
+
+    /**
+     * With -Dppm.honest=true: the message as the gateway would see it, Received hops but the 3 nearest the sender and
+     * archive fields left out (the receiving side's hops otherwise teach the model which mailbox got what).
+     */
+    static String keptHeader(byte[] raw) {
+        String text = new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\n\n");
+        String body = end > 0 ? text.substring(end) : "";
+        if (end > 0) text = text.substring(0, end);
+        List<String> fields = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.isEmpty() && Character.isWhitespace(line.charAt(0)) && !fields.isEmpty()) {
+                fields.set(fields.size() - 1, fields.get(fields.size() - 1) + " " + line.strip());
+            } else fields.add(line.strip());
+        }
+        long receivedTotal = fields.stream().filter(x -> x.toLowerCase(java.util.Locale.ROOT).startsWith("received:")).count();
+        StringBuilder kept = new StringBuilder();
+        int receivedSeen = 0;
+        for (String field : fields) {
+            String name = field.indexOf(':') < 0 ? "" : field.substring(0, field.indexOf(':')).toLowerCase(java.util.Locale.ROOT);
+            if (name.equals("received") && receivedSeen++ < receivedTotal - ORIGIN_HOPS) continue;
+            if (java.util.Set.of("x-keywords", "x-status", "delivered-to", "status", "x-uid", "return-path", "x-original-to").contains(name)) continue;
+            kept.append(field).append('\n');
+        }
+        String all = kept + body;
+        return all.substring(0, Math.min(all.length(), MAX_LEN));
     }
 
     /** The first {@code maxlen} bytes of every message, by entry name as {@link CorpusRun} names them. */
@@ -124,7 +161,7 @@ public final class CompressionModelExperiment {
             try (InputStream file = Files.newInputStream(corpus.resolve(archive));
                  TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(file))) {
                 for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-                    if (e.isFile()) out.put(e.getName(), tar.readNBytes(MAX_LEN));
+                    if (e.isFile()) out.put(e.getName(), tar.readNBytes(ON_HEADER ? 20_000 : MAX_LEN));
                 }
             }
         }

@@ -53,7 +53,33 @@ class ModelFileTest {
         ByteBuffer.wrap(bytes).putInt(8, ModelFile.FORMAT_VERSION + 1);
         assertThatThrownBy(() -> ModelFile.read(new ByteArrayInputStream(bytes)))
                 .isInstanceOf(ModelFile.ModelFormatException.class)
-                .hasMessageContaining("format version 2 is newer than this Postern reads");
+                .hasMessageContaining("format version " + (ModelFile.FORMAT_VERSION + 1) + " is newer than this Postern reads");
+    }
+
+    @Test
+    void refusesAModelFromBeforeTheHeaderViewWithTheWayOut() throws IOException {
+        byte[] bytes = bytesOf(SampleMail.trained(2));
+        ByteBuffer.wrap(bytes).putInt(8, 1);
+        assertThatThrownBy(() -> ModelFile.read(new ByteArrayInputStream(bytes)))
+                .isInstanceOf(ModelFile.ModelFormatException.class)
+                .hasMessageContaining("format version 1 is from an older Postern").hasMessageContaining("./postern train");
+    }
+
+    @Test
+    void bothViewsSurviveSaveAndLoad(@TempDir Path dir) throws IOException {
+        SpamClassifier trained = SampleMail.trained(20);
+        trained.save(dir.resolve("model.bin"));
+        SpamModel loaded = SpamClassifier.load(dir.resolve("model.bin")).model();
+        SpamModel original = trained.model();
+        for (SpamModel.View[] pair : new SpamModel.View[][] {{original.words, loaded.words}, {original.header, loaded.header}}) {
+            assertThat(java.util.stream.IntStream.range(0, pair[0].weights.length).filter(i -> pair[0].weights[i] != 0).count())
+                    .as("a trained view has weights").isPositive();
+            assertThat(pair[1].bias).isEqualTo(pair[0].bias);
+            for (int i = 0; i < pair[0].weights.length; i++) {
+                assertThat((double) pair[1].weights[i]).isCloseTo(pair[0].weights[i], org.assertj.core.data.Offset.offset(
+                        Math.max(ModelFile.SMALLEST_STORED, Math.abs(pair[0].weights[i]) / 500.0)));
+            }
+        }
     }
 
     @Test

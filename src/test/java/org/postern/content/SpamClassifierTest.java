@@ -32,6 +32,47 @@ class SpamClassifierTest {
         assertThat(ham.reasons().get(0).detail()).contains("ham signs: ");
     }
 
+    /** The same words from two bulk mailers whose header fields differ only in how they are spelled. */
+    private static String mailing(int i, boolean spam) {
+        String tracking = spam ? "X-Tracking: BLAST-" + (7000 + i) + "/q=ZZ-MASS" : "X-Tracking: list-digest; id=" + i;
+        return "Received: from relay.example.net (relay.example.net [192.0.2.10]) by mx.example.org\n"
+                + "From: News <news@example.com>\n"
+                + tracking + "\n"
+                + "Subject: Weekly news " + i + "\n\n"
+                + "This week in the newsletter: items, events and offers number " + i + ".\n";
+    }
+
+    @Test
+    void theHeaderViewTellsApartWhatTheWordsCannot() {
+        Trainer trainer = new Trainer(TrainingSettings.defaults());
+        for (int i = 0; i < 40; i++) {
+            trainer.add(SampleMail.view(mailing(i, true)), true);
+            trainer.add(SampleMail.view(mailing(i, false)), false);
+        }
+        SpamClassifier c = trainer.train();
+        ContentVerdict spam = c.classify(SampleMail.view(mailing(500, true)));
+        ContentVerdict ham = c.classify(SampleMail.view(mailing(500, false)));
+        assertThat(spam.spamProbability()).isGreaterThan(0.6);
+        assertThat(ham.spamProbability()).isLessThan(0.4);
+        assertThat(spam.reasons().get(0).detail()).contains("spam signs: header 4-gram '");
+        assertThat(ham.reasons().get(0).detail()).contains("ham signs: header 4-gram '");
+    }
+
+    @Test
+    void theHeaderViewReadsOnlyTheHopsNearestTheSender() {
+        String hops = "Received: from inner.example.org by mailbox.example.org\n"
+                + "Received: from a.example by b.example\n"
+                + "Received: from c.example by d.example\n"
+                + "Received: from e.example by f.example\n"
+                + "To: someone@example.org\nSubject: hello\n\nbody\n";
+        MessageView view = SampleMail.view(hops);
+        Features f = FeatureExtractor.headerGrams(view, Features.recording());
+        java.util.Set<String> grams = new java.util.HashSet<>();
+        for (int slot : f.indexes(20)) f.nameOf(slot, 20).ifPresent(grams::add);
+        assertThat(grams).contains("header 4-gram 'e.ex'", "header 4-gram 'a.ex'", "header 4-gram 'hell'")
+                .doesNotContain("header 4-gram 'inne'", "header 4-gram 'mail'", "header 4-gram 'some'");
+    }
+
     @Test
     void feedbackChangesTheVerdictAtOnce() {
         SpamClassifier c = SampleMail.trained(30);
