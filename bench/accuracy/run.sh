@@ -100,6 +100,8 @@ CF
     sa-learn --siteconfigpath="$site" --no-sync --ham "$f/train-ham" >&2
     sa-learn --siteconfigpath="$site" --sync >&2
     t1=$(now)
+    # spamd runs as nobody: it must be able to walk to the site config (mktemp -d makes WORK 0700)
+    chmod a+x "$WORK" "$f"
     chmod -R a+rwX "$f/sa" "$site"
     spamd -L -x --siteconfigpath="$site" --listen="127.0.0.1:$SA_PORT" -m 2 -u nobody -s "$f/spamd.log" \
       --pidfile "$f/spamd.pid" &

@@ -31,15 +31,29 @@ public final class CrossValidation {
         long t0 = System.nanoTime();
         List<CorpusRun.Item> items = CorpusRun.read(corpus, runs.get(0));
         System.out.printf(Locale.ROOT, "read %d messages in %.1f s%n", items.size(), (System.nanoTime() - t0) / 1e9);
+        if (Boolean.getBoolean("trainingSide")) {
+            // Only the bundled model's training side (the held-out fifth stays unseen), e.g. for choosing SCL bands.
+            items = items.stream().filter(i -> !i.heldOut()).toList();
+        }
         for (TrainingSettings s : runs) {
             if (s.hashBits() != runs.get(0).hashBits()) items = CorpusRun.read(corpus, s);
             List<Scored> scored = evaluate(items, s);
             System.out.println(describe(s, scored));
+            if (System.getProperty("floors") != null) {
+                for (String floor : System.getProperty("floors").split(",")) {
+                    double t = Double.parseDouble(floor);
+                    long spam = scored.stream().filter(Scored::spam).count();
+                    long caught = scored.stream().filter(x -> x.spam() && x.total() >= t).count();
+                    long flagged = scored.stream().filter(x -> !x.spam() && x.total() >= t).count();
+                    System.out.printf(Locale.ROOT, "  total >= %s: spam recall %.2f%%, ham flagged %d of %d (%.3f%%)%n", floor,
+                            100.0 * caught / spam, flagged, scored.size() - spam, 100.0 * flagged / (scored.size() - spam));
+                }
+            }
             if (System.getenv("DUMP") != null) {
                 scored.stream().filter(x -> !x.spam()).sorted(Comparator.comparingDouble(Scored::total).reversed()).limit(30)
-                        .forEach(x -> System.out.printf(Locale.ROOT, "  ham  %7.2f SCL %d %s%n", x.total(), x.scl(), x.entry()));
+                        .forEach(x -> System.out.printf(Locale.ROOT, "  ham  %7.2f SCL %d %s%n", x.total(), x.scl(), x.entry() + "  " + PARTS.get(x.entry())));
                 scored.stream().filter(Scored::spam).sorted(Comparator.comparingDouble(Scored::total)).limit(30)
-                        .forEach(x -> System.out.printf(Locale.ROOT, "  spam %7.2f SCL %d %s%n", x.total(), x.scl(), x.entry()));
+                        .forEach(x -> System.out.printf(Locale.ROOT, "  spam %7.2f SCL %d %s%n", x.total(), x.scl(), x.entry() + "  " + PARTS.get(x.entry())));
             }
         }
     }
@@ -51,6 +65,8 @@ public final class CrossValidation {
     }
 
     /** One scored test message: its label, SCL and the SCL's unclamped total. */
+    static final java.util.Map<String, String> PARTS = new java.util.concurrent.ConcurrentHashMap<>();
+
     record Scored(String entry, boolean spam, int scl, double total) { }
 
     static List<Scored> evaluate(List<CorpusRun.Item> items, TrainingSettings s) {
@@ -70,6 +86,7 @@ public final class CrossValidation {
                 double limit = weights.classifierLimit();
                 double total = Math.max(-limit, Math.min(limit, logOdds)) + h * i.heuristics();
                 scored.add(new Scored(i.entry(), i.spam(), weights.sclFor(total), logOdds + h * i.heuristics()));
+                if (System.getenv("DUMP") != null) PARTS.put(i.entry(), String.format(Locale.ROOT, "classifier %.2f heuristics %.2f", logOdds, i.heuristics()));
             }
         }
         return scored;
