@@ -74,8 +74,8 @@ final class FeatureExtractor {
     /**
      * The header view: character 4-grams of the header block as the sender's side wrote it, which catch the
      * spelling of a bulk mailer's fields (Sculley's TREC 2007 features) that words miss. Left out: the fields
-     * {@link #ARCHIVE_HEADERS} names and the X-Spam ones, the per-recipient and per-message fields (To, Cc,
-     * Message-ID, Date, References, In-Reply-To), and every Received hop but the {@value #ORIGIN_HOPS} nearest the
+     * {@link #ARCHIVE_HEADERS} names and the X-Spam ones, the per-recipient and per-message fields
+     * ({@link #PER_MESSAGE_HEADERS}), and every Received hop but the {@value #ORIGIN_HOPS} nearest the
      * sender, since the hops after those say which mailbox a message reached, not what it is (cross-validated: with all
      * hops the corpus's receiving servers taught the model the labels).
      */
@@ -86,21 +86,27 @@ final class FeatureExtractor {
         int hop = 0;
         for (MessageHeader h : headers) {
             String name = h.lowerName();
-            if (name.equals("received") && hop++ < received - ORIGIN_HOPS) continue;
-            if (HEADER_VIEW_LEFT_OUT.contains(name) || name.startsWith("x-spam")) continue;
+            if (name.equals("received")) {
+                if (hop++ < received - ORIGIN_HOPS) continue;
+            } else if (archived(name) || PER_MESSAGE_HEADERS.contains(name)) {
+                continue;
+            }
             block.append(h.name()).append(": ").append(WHITESPACE.matcher(h.raw().strip()).replaceAll(" ")).append(' ');
             if (block.length() >= MAX_HEADER_CHARS) break;
         }
-        String text = block.length() > MAX_HEADER_CHARS ? block.substring(0, MAX_HEADER_CHARS) : block.toString();
-        for (int i = 0; i + 4 <= text.length(); i++) {
-            f.gram(FeatureHash.of(HEADER_CHARS, text, i, i + 4), "header 4-gram", text, i, 4);
-        }
+        fourGrams(block.length() > MAX_HEADER_CHARS ? block.substring(0, MAX_HEADER_CHARS) : block.toString(),
+                HEADER_CHARS, "header 4-gram", f);
         return f;
     }
 
-    private static final java.util.Set<String> HEADER_VIEW_LEFT_OUT = java.util.Set.of("x-keywords", "x-status",
-            "delivered-to", "status", "x-uid", "return-path", "x-original-to", "to", "cc", "message-id", "date",
+    /** Fields written per recipient or per message: their 4-grams would only tell messages apart, not kinds. */
+    private static final java.util.Set<String> PER_MESSAGE_HEADERS = java.util.Set.of("to", "cc", "message-id", "date",
             "references", "in-reply-to");
+
+    /** Every character 4-gram of {@code text}, named "{@code where} 'gram'". */
+    private static void fourGrams(String text, int namespace, String where, Features f) {
+        for (int i = 0; i + 4 <= text.length(); i++) f.gram(FeatureHash.of(namespace, text, i, i + 4), where, text, i, 4);
+    }
 
     /**
      * Fields a mailbox, archive or earlier filter adds: they say where a message was stored, not what it is, and
@@ -108,6 +114,11 @@ final class FeatureExtractor {
      */
     private static final java.util.Set<String> ARCHIVE_HEADERS = java.util.Set.of("x-keywords", "x-status", "delivered-to",
             "status", "x-uid", "return-path", "x-original-to", "received");
+
+    /** Whether a field is one a mailbox, archive or earlier filter added (X-Spam-* included). */
+    private static boolean archived(String lowerName) {
+        return ARCHIVE_HEADERS.contains(lowerName) || lowerName.startsWith("x-spam");
+    }
 
     /**
      * Which header fields a message has, and the order of its first six: mail programs write their own set in their
@@ -118,7 +129,7 @@ final class FeatureExtractor {
         int n = 0;
         for (MessageHeader h : view.headers()) {
             String name = h.lowerName();
-            if (ARCHIVE_HEADERS.contains(name) || name.startsWith("x-spam")) continue;
+            if (archived(name)) continue;
             meta(f, "header-name", name);
             if (n++ < 6) order.append(name).append(' ');
         }
@@ -141,12 +152,7 @@ final class FeatureExtractor {
         words(Tokenizer.words(subject, 100), SUBJECT, SUBJECT_PAIR, 1, "subject", f);
         String s = WHITESPACE.matcher(subject.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
         if (s.length() > 200) s = s.substring(0, 200);
-        String padded = " " + s + " ";
-        for (int i = 0; i + 4 <= padded.length(); i++) {
-            String gram = padded.substring(i, i + 4);
-            int hash = FeatureHash.of(SUBJECT_CHARS, gram);
-            f.gram(hash, "subject 4-gram", gram);
-        }
+        fourGrams(" " + s + " ", SUBJECT_CHARS, "subject 4-gram", f);
         meta(f, "subject-empty", subject.isBlank());
         meta(f, "subject-length", bucket(subject.length()));
         meta(f, "subject-caps", capsShare(subject));

@@ -18,7 +18,6 @@ final class Features {
     private static final int META = 0;
     private static final int GRAM = 1;
     private static final int WORD = 2;
-    private static final int SPAN = 3;
 
     private int[] hashes = new int[512];
     private int size;
@@ -50,16 +49,13 @@ final class Features {
         if (sources != null) record(i, text, META, null, 0);
     }
 
-    /** A character n-gram of a field, named "{@code where} 'gram'". */
-    void gram(int hash, String where, String gram) {
-        int i = next(hash);
-        if (sources != null) record(i, gram, GRAM, where, 0);
-    }
-
-    /** The n-gram {@code text[start, start + length)} (length below 16), cut out of the text only to name it. */
+    /**
+     * The character n-gram {@code text[start, start + length)} (length below 16), named "{@code where} 'gram'"; cut
+     * out of the text only when a name is asked for.
+     */
     void gram(int hash, String where, String text, int start, int length) {
         int i = next(hash);
-        if (sources != null) record(i, text, SPAN, where, start << 4 | length);
+        if (sources != null) record(i, text, GRAM, where, start << 4 | length);
     }
 
     /** The word {@code tokens[index]}, or with {@code distance} > 0 the pair of it and the word that far after it. */
@@ -119,8 +115,7 @@ final class Features {
         int detail = details[i] >>> 2;
         return switch (kind) {
             case META -> (String) sources[i];
-            case GRAM -> places[i] + " '" + sources[i] + "'";
-            case SPAN -> {
+            case GRAM -> {
                 int start = detail >>> 4;
                 yield places[i] + " '" + ((String) sources[i]).substring(start, start + (detail & 15)) + "'";
             }

@@ -72,7 +72,7 @@ public final class SpamClassifier {
         Features header = FeatureExtractor.headerGrams(view, Features.recording());
         int[] wordSlots = words.indexes(model.bits);
         int[] headerSlots = header.indexes(model.bits);
-        double score = model.score(wordSlots, headerSlots);
+        double score = model.score(new SpamModel.Slots(wordSlots, headerSlots));
         double p = SpamModel.probability(score);
         String detail = String.format(Locale.ROOT, "p=%.4f; log-odds %.2f; %s", p, score,
                 strongest(words, wordSlots, header, headerSlots, score > 0));
@@ -82,8 +82,7 @@ public final class SpamClassifier {
     /** The probability alone, without naming features: the cheap path for batch evaluation. */
     public double spamProbability(MessageView view) {
         VarHandle.acquireFence();
-        return SpamModel.probability(model.score(FeatureExtractor.extract(view).indexes(model.bits),
-                FeatureExtractor.headerGrams(view, Features.plain()).indexes(model.bits)));
+        return SpamModel.probability(model.score(SpamModel.Slots.of(view, model.bits)));
     }
 
     /**
@@ -91,11 +90,10 @@ public final class SpamClassifier {
      * it classifies the message that way with some confidence, so a report changes that message's verdict at once.
      */
     public void learn(MessageView view, boolean isSpam) {
-        int[] wordSlots = FeatureExtractor.extract(view).indexes(model.bits);
-        int[] headerSlots = FeatureExtractor.headerGrams(view, Features.plain()).indexes(model.bits);
+        SpamModel.Slots slots = SpamModel.Slots.of(view, model.bits);
         synchronized (updates) {
-            learn(model.words, wordSlots, isSpam);
-            learn(model.header, headerSlots, isSpam);
+            learn(model.words, slots.words(), isSpam);
+            learn(model.header, slots.header(), isSpam);
             model.count(isSpam);
             VarHandle.releaseFence();
         }

@@ -60,13 +60,17 @@ final class SpamModel {
         this.header = new View(bits);
     }
 
-    /** The log-odds that a message with these features is spam. */
-    double score(Trainer.Example e) {
-        return score(e.slots(), e.headerSlots());
+    /** A message's features as slots of both views. */
+    record Slots(int[] words, int[] header) {
+        static Slots of(MessageView view, int bits) {
+            return new Slots(FeatureExtractor.extract(view).indexes(bits),
+                    FeatureExtractor.headerGrams(view, Features.plain()).indexes(bits));
+        }
     }
 
-    double score(int[] wordSlots, int[] headerSlots) {
-        return words.score(wordSlots) + HEADER_SHARE * header.score(headerSlots);
+    /** The log-odds that a message with these features is spam. */
+    double score(Slots slots) {
+        return words.score(slots.words()) + HEADER_SHARE * header.score(slots.header());
     }
 
     /** StrictMath, not Math: the same training gives the same model bytes on every JVM and processor. */

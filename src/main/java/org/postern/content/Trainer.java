@@ -13,7 +13,7 @@ import java.util.Random;
 public final class Trainer {
 
     /** One message's features for both views of {@link SpamModel} and its label; made by {@link #prepare} on any thread. */
-    public record Example(int[] slots, int[] headerSlots, boolean spam) { }
+    public record Example(SpamModel.Slots slots, boolean spam) { }
 
     private final TrainingSettings settings;
     private final List<Example> examples = new ArrayList<>();
@@ -28,8 +28,7 @@ public final class Trainer {
 
     /** Extracts a message's features; thread-safe, so views can be prepared in parallel and added in order. */
     public Example prepare(MessageView view, boolean isSpam) {
-        return new Example(FeatureExtractor.extract(view).indexes(settings.hashBits()),
-                FeatureExtractor.headerGrams(view, Features.plain()).indexes(settings.hashBits()), isSpam);
+        return new Example(SpamModel.Slots.of(view, settings.hashBits()), isSpam);
     }
 
     public void add(Example example) {
@@ -95,8 +94,8 @@ public final class Trainer {
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             Collections.shuffle(order, random);
             for (Example e : order) {
-                learn(model.words, e.slots(), e.spam());
-                learn(model.header, e.headerSlots(), e.spam());
+                learn(model.words, e.slots().words(), e.spam());
+                learn(model.header, e.slots().header(), e.spam());
             }
         }
     }

@@ -98,7 +98,7 @@ public final class CompressionModelExperiment {
                 CorpusRun.Item i = items.get(n);
                 if (CrossValidation.fold(i.entry()) != k) continue;
                 double limit = weights.classifierLimit();
-                shipped[n] = Math.max(-limit, Math.min(limit, classifier.model().score(i.example()))) + i.heuristics();
+                shipped[n] = Math.max(-limit, Math.min(limit, classifier.model().score(i.example().slots()))) + i.heuristics();
                 byte[] text = ON_HEADER ? keptHeader(raw.get(i.entry())).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1) : raw.get(i.entry());
                 compression[n] = (spam.logLikelihood(text) - ham.logLikelihood(text)) / Math.max(1, text.length);
             }

@@ -63,7 +63,7 @@ final class CorpusRun {
         List<double[]> scored = new ArrayList<>();
         for (Item i : items) {
             if (!i.heldOut()) continue;
-            double logOdds = classifier.model().score(i.example());
+            double logOdds = classifier.model().score(i.example().slots());
             double p = SpamModel.probability(logOdds);
             double limit = weights.classifierLimit();
             int s = weights.sclFor(Math.max(-limit, Math.min(limit, logOdds)) + i.heuristics());

@@ -82,7 +82,7 @@ public final class CrossValidation {
             }
             SpamClassifier c = trainer.train();
             for (CorpusRun.Item i : test) {
-                double logOdds = c.model().score(i.example());
+                double logOdds = c.model().score(i.example().slots());
                 double limit = weights.classifierLimit();
                 double total = Math.max(-limit, Math.min(limit, logOdds)) + h * i.heuristics();
                 scored.add(new Scored(i.entry(), i.spam(), weights.sclFor(total), logOdds + h * i.heuristics()));
