@@ -12,19 +12,16 @@ import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * Header and session facts that legitimate mail software gets right and spamware often does not: the fields
- * RFC 5322 §3.6 requires, a plausible Date, an honest HELO (RFC 5321 §4.1.1.1), no Received field forged in this
- * gateway's name, well-formed MIME.
+ * Header facts checked against the session that legitimate mail software gets right and spamware often does not: a
+ * plausible Date, an honest HELO (RFC 5321 §4.1.1.1), no Received field forged in this gateway's name. What the
+ * message shows by itself (a required field missing, malformed MIME) is in {@link MessageSigns}.
  */
 final class HeaderAnomalies {
 
@@ -32,23 +29,15 @@ final class HeaderAnomalies {
 
     private static final Duration FUTURE_SLACK = Duration.ofHours(24);
     private static final Duration PAST_LIMIT = Duration.ofDays(30);
-    /** Problems of malformed input; a long message being cut short is not a spam sign. */
-    private static final Set<ParseProblem> MALFORMED = EnumSet.complementOf(EnumSet.of(ParseProblem.TEXT_TRUNCATED));
 
     private HeaderAnomalies() {
     }
 
     static List<ContentReason> find(MessageView view, SclInputs in, SclWeights w) {
         List<ContentReason> reasons = new ArrayList<>();
-        if (view.header("Date").isEmpty()) add(reasons, w, ContentReasonCode.MISSING_DATE, "");
-        if (view.header("Message-ID").isEmpty()) add(reasons, w, ContentReasonCode.MISSING_MESSAGE_ID, "");
-        if (view.from().map(m -> m.address().isBlank()).orElse(true)) add(reasons, w, ContentReasonCode.MISSING_FROM, "");
         date(view, in, w, reasons);
         helo(in, w, reasons);
         forgedReceived(view, in, w, reasons);
-        String problems = view.problems().stream().filter(MALFORMED::contains).map(ParseProblem::id).sorted()
-                .collect(Collectors.joining(", "));
-        if (!problems.isEmpty()) add(reasons, w, ContentReasonCode.MALFORMED_MIME, problems);
         return reasons;
     }
 

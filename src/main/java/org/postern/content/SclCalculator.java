@@ -33,14 +33,15 @@ public final class SclCalculator {
         }
         List<ContentReason> reasons = new ArrayList<>();
         double limit = weights.classifierLimit();
-        double classifier = Math.max(-limit, Math.min(limit, verdict.logOdds()));
+        // The message's own signs are reasons of their own below, with their weights: not counted twice.
+        double classifier = Math.max(-limit, Math.min(limit, verdict.logOdds() - verdict.signs()));
         String detail = verdict.reasons().stream().filter(r -> r.code() == ContentReasonCode.CLASSIFIER)
                 .map(ContentReason::detail).findFirst()
                 .orElse(String.format(Locale.ROOT, "p=%.4f", verdict.spamProbability()));
         reasons.add(new ContentReason(ContentReasonCode.CLASSIFIER, detail, classifier));
         reasons.addAll(senderEvidence(in));
         reasons.addAll(HeaderAnomalies.find(view, in, weights));
-        reasons.addAll(LinkSigns.find(view, weights));
+        MessageSigns.find(view).forEach((code, what) -> reasons.add(new ContentReason(code, what, weights.of(code))));
         reasons.addAll(PhishingSigns.find(view, in, weights));
         if (bulk.bcl() >= in.bulkThreshold()) {
             reasons.add(new ContentReason(ContentReasonCode.BULK,

@@ -26,8 +26,16 @@ public final class SclWeights {
         this.sclFloors = sclFloors;
     }
 
-    /** The weights shipped with Postern. */
+    /** The weights shipped with Postern (read once: training asks for them per message). */
     public static SclWeights bundled() {
+        return Bundled.WEIGHTS;
+    }
+
+    private static final class Bundled {
+        static final SclWeights WEIGHTS = read();
+    }
+
+    private static SclWeights read() {
         try (InputStream in = SclWeights.class.getResourceAsStream("scl-weights.properties")) {
             if (in == null) throw new IllegalStateException("scl-weights.properties missing from the class path");
             Properties p = new Properties();

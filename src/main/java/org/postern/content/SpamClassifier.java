@@ -65,24 +65,30 @@ public final class SpamClassifier {
         ModelFile.save(snapshot, modelFile);
     }
 
-    /** The probability that the message is spam, and the features that weighed most in either view. */
+    /**
+     * The probability that the message is spam, from its content and the signs it shows by itself (the total the
+     * model learned on, see {@link SpamModel.Slots}), and the features that weighed most in either view.
+     */
     public ContentVerdict classify(MessageView view) {
         VarHandle.acquireFence(); // pairs with the release fence in learn: see every published update
         Features words = FeatureExtractor.extract(view, Features.recording());
         Features header = FeatureExtractor.headerGrams(view, Features.recording());
         int[] wordSlots = words.indexes(model.bits);
         int[] headerSlots = header.indexes(model.bits);
-        double score = model.score(new SpamModel.Slots(wordSlots, headerSlots));
+        double signs = MessageSigns.weight(view, SclWeights.bundled());
+        double score = model.score(new SpamModel.Slots(wordSlots, headerSlots, signs)) + signs;
         double p = SpamModel.probability(score);
-        String detail = String.format(Locale.ROOT, "p=%.4f; log-odds %.2f; %s", p, score,
+        String detail = String.format(Locale.ROOT, "p=%.4f; log-odds %.2f%s; %s", p, score,
+                signs == 0 ? "" : String.format(Locale.ROOT, " (message signs %+.2f)", signs),
                 strongest(words, wordSlots, header, headerSlots, score > 0));
-        return new ContentVerdict(p, List.of(new ContentReason(ContentReasonCode.CLASSIFIER, detail, 0)));
+        return new ContentVerdict(p, List.of(new ContentReason(ContentReasonCode.CLASSIFIER, detail, 0)), signs);
     }
 
     /** The probability alone, without naming features: the cheap path for batch evaluation. */
     public double spamProbability(MessageView view) {
         VarHandle.acquireFence();
-        return SpamModel.probability(model.score(SpamModel.Slots.of(view, model.bits)));
+        SpamModel.Slots slots = SpamModel.Slots.of(view, model.bits);
+        return SpamModel.probability(model.score(slots) + slots.signs());
     }
 
     /**
@@ -92,18 +98,18 @@ public final class SpamClassifier {
     public void learn(MessageView view, boolean isSpam) {
         SpamModel.Slots slots = SpamModel.Slots.of(view, model.bits);
         synchronized (updates) {
-            learn(model.words, slots.words(), isSpam);
-            learn(model.header, slots.header(), isSpam);
+            learn(model.words, slots.words(), slots.signs(), isSpam);
+            learn(model.header, slots.header(), slots.signs(), isSpam);
             model.count(isSpam);
             VarHandle.releaseFence();
         }
     }
 
-    private void learn(SpamModel.View view, int[] slots, boolean isSpam) {
+    private void learn(SpamModel.View view, int[] slots, double signs, boolean isSpam) {
         for (int i = 0; i < FEEDBACK_MAX_STEPS; i++) {
-            double p = SpamModel.probability(view.score(slots));
+            double p = SpamModel.probability(view.score(slots) + signs);
             if (isSpam ? p >= FEEDBACK_CONFIDENCE : p <= 1 - FEEDBACK_CONFIDENCE) break;
-            view.step(slots, isSpam, learningRate);
+            view.step(slots, signs, isSpam, learningRate);
         }
     }
 

@@ -29,11 +29,12 @@ final class SpamModel {
         }
 
         /**
-         * One step of stochastic gradient descent on the log loss: every present feature moves by the same amount,
-         * in the direction that would have made this view's prediction less wrong.
+         * One step of stochastic gradient descent on the log loss of this view's log-odds plus {@code signs} (what
+         * the message's own signs add to the SCL, see {@link Slots}): every present feature moves by the same
+         * amount, in the direction that would have made the prediction less wrong.
          */
-        void step(int[] slots, boolean spam, double learningRate) {
-            double error = (spam ? 1 : 0) - probability(score(slots));
+        void step(int[] slots, double signs, boolean spam, double learningRate) {
+            double error = (spam ? 1 : 0) - probability(score(slots) + signs);
             float delta = (float) (learningRate * error);
             bias += delta;
             for (int slot : slots) weights[slot] += delta;
@@ -60,15 +61,21 @@ final class SpamModel {
         this.header = new View(bits);
     }
 
-    /** A message's features as slots of both views. */
-    record Slots(int[] words, int[] header) {
+    /**
+     * A message's features as slots of both views, and the log-odds its {@link MessageSigns} add to the SCL. The
+     * views learn on their log-odds plus those signs, the total the SCL will judge them by: trained without, a model
+     * is calibrated as if the signs added nothing, and on mail where they are common (every message lacking a
+     * Date, say) the SCL would count them on top of a model that had already learned them from its features.
+     */
+    record Slots(int[] words, int[] header, double signs) {
         static Slots of(MessageView view, int bits) {
             return new Slots(FeatureExtractor.extract(view).indexes(bits),
-                    FeatureExtractor.headerGrams(view, Features.plain()).indexes(bits));
+                    FeatureExtractor.headerGrams(view, Features.plain()).indexes(bits),
+                    MessageSigns.weight(view, SclWeights.bundled()));
         }
     }
 
-    /** The log-odds that a message with these features is spam. */
+    /** The classifier's log-odds for a message with these features (the SCL adds {@link Slots#signs} and the rest). */
     double score(Slots slots) {
         return words.score(slots.words()) + HEADER_SHARE * header.score(slots.header());
     }

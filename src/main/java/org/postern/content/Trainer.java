@@ -94,14 +94,14 @@ public final class Trainer {
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             Collections.shuffle(order, random);
             for (Example e : order) {
-                learn(model.words, e.slots().words(), e.spam());
-                learn(model.header, e.slots().header(), e.spam());
+                learn(model.words, e.slots().words(), e.slots().signs(), e.spam());
+                learn(model.header, e.slots().header(), e.slots().signs(), e.spam());
             }
         }
     }
 
-    private void learn(SpamModel.View view, int[] slots, boolean spam) {
-        double p = SpamModel.probability(view.score(slots));
-        if (Math.abs((spam ? 1 : 0) - p) > settings.margin()) view.step(slots, spam, settings.learningRate());
+    private void learn(SpamModel.View view, int[] slots, double signs, boolean spam) {
+        double p = SpamModel.probability(view.score(slots) + signs);
+        if (Math.abs((spam ? 1 : 0) - p) > settings.margin()) view.step(slots, signs, spam, settings.learningRate());
     }
 }

@@ -12,9 +12,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SpamClassifierTest {
 
     @Test
-    void anUntrainedClassifierIsUndecided() {
+    void anUntrainedClassifierKnowsOnlyTheSignsAMessageShowsByItself() {
         SpamClassifier c = SpamClassifier.untrained(TrainingSettings.defaults());
-        assertThat(c.classify(SampleMail.view(SampleMail.spam(1))).spamProbability()).isEqualTo(0.5);
+        assertThat(c.classify(SampleMail.view(SampleMail.ham(1))).spamProbability()).isEqualTo(0.5);
+        ContentVerdict noDateNoId = c.classify(SampleMail.view(SampleMail.spam(1)));
+        SclWeights w = SclWeights.bundled();
+        double signs = w.of(ContentReasonCode.MISSING_DATE) + w.of(ContentReasonCode.MISSING_MESSAGE_ID);
+        assertThat(noDateNoId.signs()).isEqualTo(signs);
+        assertThat(noDateNoId.logOdds()).isCloseTo(signs, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    /**
+     * Feedback learns on the total the SCL judges: reported as not junk, a message whose own signs (no Date, no
+     * Message-ID, no From: 2.5) would hold it at SCL 4 with the classifier merely confident lands where a report
+     * means it to, well below the junk line.
+     */
+    @Test
+    void notJunkFeedbackCountsTheSignsTheMessageShows() {
+        SpamClassifier c = SpamClassifier.untrained(TrainingSettings.defaults());
+        MessageView bare = SampleMail.view("Subject: lunch on friday\n\nShall we meet at noon at the usual place?\n");
+        SclCalculator scl = SclCalculator.standard();
+        SclResult before = scl.calculate(c.classify(bare), bare, SclInputs.none());
+        assertThat(before.reasonIds()).contains("header.missing-date", "header.missing-message-id", "header.missing-from");
+        assertThat(before.scl()).isGreaterThanOrEqualTo(5);
+
+        c.learn(bare, false);
+        SclResult after = scl.calculate(c.classify(bare), bare, SclInputs.none());
+        // A report steps until the message is ham with 0.9 confidence: on the SCL's total, signs included.
+        assertThat(after.score()).as(after.reasons().toString()).isLessThanOrEqualTo(Math.log(0.1 / 0.9));
+        assertThat(after.scl()).isLessThanOrEqualTo(2);
+        assertThat(after.reasonIds()).contains("header.missing-date"); // still said, now offset by what the model learned
     }
 
     @Test
