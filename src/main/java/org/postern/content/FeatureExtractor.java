@@ -27,9 +27,10 @@ final class FeatureExtractor {
 
     /**
      * The version of the features below; stored in every model file. 2: header field names and order, Received words.
-     * 3: the header view ({@link #headerGrams}).
+     * 3: the header view ({@link #headerGrams}). 4: the receiving side's fields ({@link #RECEIVING_SIDE}) and
+     * signature values left out.
      */
-    static final int FEATURE_SET = 3;
+    static final int FEATURE_SET = 4;
     /** How much of the header block the header view reads. */
     static final int MAX_HEADER_CHARS = 3000;
     static final int MAX_BODY_TOKENS = 3000;
@@ -91,13 +92,22 @@ final class FeatureExtractor {
             } else if (archived(name) || PER_MESSAGE_HEADERS.contains(name)) {
                 continue;
             }
-            block.append(h.name()).append(": ").append(WHITESPACE.matcher(h.raw().strip()).replaceAll(" ")).append(' ');
+            String value = SIGNATURES.contains(name) ? SIGNATURE_VALUES.matcher(h.raw()).replaceAll("$1=") : h.raw();
+            block.append(h.name()).append(": ").append(WHITESPACE.matcher(value.strip()).replaceAll(" ")).append(' ');
             if (block.length() >= MAX_HEADER_CHARS) break;
         }
         fourGrams(block.length() > MAX_HEADER_CHARS ? block.substring(0, MAX_HEADER_CHARS) : block.toString(),
                 HEADER_CHARS, "header 4-gram", f);
         return f;
     }
+
+    /**
+     * Signature fields: their tags say how the sender signs (domain, selector, algorithm, signed fields), their
+     * {@code b=} and {@code bh=} values are base64 that differs in every message, some 400 characters of 4-grams that
+     * would push the fields after them out of the {@value #MAX_HEADER_CHARS} characters read.
+     */
+    private static final java.util.Set<String> SIGNATURES = java.util.Set.of("dkim-signature", "domainkey-signature");
+    private static final Pattern SIGNATURE_VALUES = Pattern.compile("(?i)\\b(bh?)\\s*=[^;]*");
 
     /** Fields written per recipient or per message: their 4-grams would only tell messages apart, not kinds. */
     private static final java.util.Set<String> PER_MESSAGE_HEADERS = java.util.Set.of("to", "cc", "message-id", "date",
@@ -115,9 +125,18 @@ final class FeatureExtractor {
     private static final java.util.Set<String> ARCHIVE_HEADERS = java.util.Set.of("x-keywords", "x-status", "delivered-to",
             "status", "x-uid", "return-path", "x-original-to", "received");
 
-    /** Whether a field is one a mailbox, archive or earlier filter added (X-Spam-* included). */
+    /**
+     * Fields the receiving side adds on top of the message, after the point where a gateway classifies it: the
+     * receiver's authentication verdicts and their ARC seals, Gmail's internal hop. In a corpus they name the mailbox
+     * a message reached (nearly its label, as the receiving Received hops did); at the gateway they are absent or
+     * an upstream's claims, which Postern checks itself.
+     */
+    private static final java.util.Set<String> RECEIVING_SIDE = java.util.Set.of("authentication-results",
+            "arc-authentication-results", "arc-message-signature", "arc-seal", "received-spf", "x-received");
+
+    /** Whether a field is one a mailbox, archive, earlier filter or the receiving side added (X-Spam-* included). */
     private static boolean archived(String lowerName) {
-        return ARCHIVE_HEADERS.contains(lowerName) || lowerName.startsWith("x-spam");
+        return ARCHIVE_HEADERS.contains(lowerName) || RECEIVING_SIDE.contains(lowerName) || lowerName.startsWith("x-spam");
     }
 
     /**

@@ -100,6 +100,29 @@ class SpamClassifierTest {
                 .doesNotContain("header 4-gram 'inne'", "header 4-gram 'mail'", "header 4-gram 'some'");
     }
 
+    /**
+     * Mail as a mailbox stores it today: the receiver's authentication verdicts and ARC seals on top (kilobytes of
+     * base64), a DKIM signature. The header view reads past them to the sender's own fields, keeps how the sender
+     * signs and leaves out the signature's base64.
+     */
+    @Test
+    void theHeaderViewLeavesOutTheReceivingSideAndSignatureValues() {
+        String sealValue = "i=1; a=rsa-sha256; d=receiver.example; s=arc; b=" + "ZQXJ".repeat(1500);
+        String message = "ARC-Seal: " + sealValue + "\n"
+                + "ARC-Message-Signature: " + sealValue + "\n"
+                + "ARC-Authentication-Results: i=1; mx.receiver.example; spf=pass\n"
+                + "Authentication-Results: mx.receiver.example; dkim=pass header.d=sender.example\n"
+                + "Received-SPF: pass (mx.receiver.example: domain of sender.example)\n"
+                + "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=sender.example; s=sel1;\n"
+                + "\th=from:to:subject; bh=QWERTYUIOPasdfghjkl0123456789=;\n\tb=MNBVCXZLKJHGFDSApoiuytrewq98765\n"
+                + "From: News <news@sender.example>\nSubject: hello\n\nbody\n";
+        Features f = FeatureExtractor.headerGrams(SampleMail.view(message), Features.recording());
+        java.util.Set<String> grams = new java.util.HashSet<>();
+        for (int slot : f.indexes(20)) f.nameOf(slot, 20).ifPresent(grams::add);
+        assertThat(grams).contains("header 4-gram 'hell'", "header 4-gram 's=se'", "header 4-gram 'd=se'", "header 4-gram 'bh=;'")
+                .doesNotContain("header 4-gram 'ZQXJ'", "header 4-gram 'rece'", "header 4-gram 'QWER'", "header 4-gram 'MNBV'");
+    }
+
     @Test
     void feedbackChangesTheVerdictAtOnce() {
         SpamClassifier c = SampleMail.trained(30);
