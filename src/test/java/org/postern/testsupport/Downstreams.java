@@ -295,15 +295,19 @@ public final class Downstreams {
 
         /** Completed message files (oldest first); in-progress transactions are excluded. */
         public List<Path> messageFiles() {
-            Set<Path> open = openFiles(process.pid());
+            List<Path> listed;
             try (Stream<Path> s = Files.walk(dumpDir)) {
-                return s.filter(Files::isRegularFile)
-                        .filter(f -> !open.contains(f.toAbsolutePath().normalize()))
-                        .sorted(Comparator.comparing(Downstreams::mtime).thenComparing(Path::toString))
-                        .toList();
+                listed = s.filter(Files::isRegularFile).toList();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            // Which files smtp-sink still writes, asked after listing: a file it created between this question and
+            // the listing would otherwise count as complete while still empty.
+            Set<Path> open = openFiles(process.pid());
+            return listed.stream()
+                    .filter(f -> !open.contains(f.toAbsolutePath().normalize()))
+                    .sorted(Comparator.comparing(Downstreams::mtime).thenComparing(Path::toString))
+                    .toList();
         }
 
         /** Completed messages, parsed (oldest first). */
