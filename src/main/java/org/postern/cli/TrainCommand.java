@@ -60,6 +60,9 @@ public final class TrainCommand implements Runnable {
                     model, Files.size(model));
         } catch (IOException e) {
             throw new Postern.CliFailure(e.getMessage());
+        } catch (OutOfMemoryError e) {
+            // Training itself (the messages' features, the model copies) may be what does not fit.
+            throw new Postern.CliFailure(MessageBatch.outOfMemory("training"));
         }
     }
 

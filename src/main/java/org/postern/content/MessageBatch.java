@@ -69,6 +69,16 @@ public final class MessageBatch {
         }
     }
 
+    /**
+     * What to do when the heap runs out: it is the batch as a whole (training keeps every message's features), not
+     * the message it happened on.
+     */
+    public static String outOfMemory(String where) {
+        return String.format(java.util.Locale.ROOT, "out of memory at %s: the JVM's heap (at most %d MiB) is too small "
+                + "for this batch; give it more, e.g. POSTERN_JAVA_OPTS=\"-Xmx8g\" (training holds about 8 KB per message)",
+                where, Runtime.getRuntime().maxMemory() >> 20);
+    }
+
     private static <R> void deliver(Pending<R> pending, Sink<R> sink) throws IOException {
         R result;
         try {
@@ -79,6 +89,7 @@ public final class MessageBatch {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) throw io;
             if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof OutOfMemoryError) throw new IOException(outOfMemory(pending.name()), e.getCause());
             throw new IOException(pending.name() + ": " + e.getCause(), e.getCause());
         }
         sink.accept(pending.name(), result);

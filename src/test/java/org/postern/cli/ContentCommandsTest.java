@@ -119,6 +119,37 @@ class ContentCommandsTest {
         assertThat(lines.get(1).get("scl").asInt()).as(lines.get(1).toString()).isGreaterThanOrEqualTo(5);
     }
 
+    /**
+     * Training keeps every message's features in memory; a set too big for the heap ends with what to do about it,
+     * not a stack trace, and leaves no model file behind.
+     */
+    @Test
+    void aTrainingSetTooBigForTheHeapSaysHowToGiveItMore(@TempDir Path dir) throws Exception {
+        java.util.Random random = new java.util.Random(5);
+        StringBuilder mbox = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            mbox.append("From someone@example.org Mon Feb  3 10:00:00 2025\nSubject: words ").append(i).append("\n\n");
+            for (int w = 0; w < 3000; w++) mbox.append(Long.toString(random.nextLong() & 0xffffffffL, 36)).append(' ');
+            mbox.append("\n\n");
+        }
+        Path spam = Files.writeString(dir.resolve("spam.mbox"), mbox);
+        Path ham = Files.writeString(dir.resolve("ham.eml"), ham(1));
+        Path model = dir.resolve("model.bin");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx40m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Postern.class.getName(),
+                "train", "--model", model.toString(), "--spam", spam.toString(), "--ham", ham.toString())
+                .redirectErrorStream(true).start();
+        String output;
+        try (var in = child.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(child.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        assertThat(child.exitValue()).as(output).isEqualTo(1);
+        assertThat(output).contains("out of memory at ", "POSTERN_JAVA_OPTS=\"-Xmx").containsPattern("at most [1-4][0-9] MiB")
+                .doesNotContain("Exception", "\tat ");
+        assertThat(model).doesNotExist();
+    }
+
     /** The Subject and the body only. */
     private static String headerless(String message) {
         String subject = message.lines().filter(l -> l.startsWith("Subject:")).findFirst().orElseThrow();
