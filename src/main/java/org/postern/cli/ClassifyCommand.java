@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * --json. Only the message is known here (no session, no tenant), so the SCL rests on the classifier and the
  * message's own signs.
  */
-@Command(name = "classify", description = "Classify messages (mbox, Maildir, directories of .eml, .tar.gz)")
+@Command(name = "classify", description = "Classify messages (mbox, Maildir, directories of .eml, .tar(.gz/.bz2/.xz), .zip)")
 public final class ClassifyCommand implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -18,7 +18,7 @@ import java.util.Locale;
 
 /** Trains the content classifier from labelled mail and writes the model file. */
 @Command(name = "train", description = "Train the content classifier from mbox files, Maildirs, directories of .eml "
-        + "files or .tar.gz archives of those")
+        + "files, or .tar(.gz/.bz2/.xz), .tgz or .zip archives of those")
 public final class TrainCommand implements Runnable {
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "model file to write")

@@ -2,6 +2,10 @@ package org.postern.content;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -20,8 +24,10 @@ import java.util.zip.GZIPInputStream;
  * <ul>
  *   <li>a Maildir (a directory with {@code cur/} or {@code new/}): each file in them is a message;</li>
  *   <li>any other directory: every file below it, in name order (an {@code .mbox} file is split);</li>
- *   <li>a {@code .tar.gz}, {@code .tgz} or {@code .tar} file: each regular entry is a message (an {@code .mbox} entry
- *       is split);</li>
+ *   <li>a {@code .tar}, {@code .tar.gz}/{@code .tgz}, {@code .tar.bz2}/{@code .tbz2}, {@code .tar.xz}/{@code .txz}
+ *       or {@code .zip} file (public corpora come in all of them): each regular entry is a message (an {@code .mbox}
+ *       entry is split);</li>
+ *   <li>a {@code .gz}, {@code .bz2} or {@code .xz} file: the file it compresses, as below;</li>
  *   <li>any other file: an mbox when it starts with a {@code From } line and holds several messages, else one
  *       message.</li>
  * </ul>
@@ -51,35 +57,72 @@ public final class MailInputs {
 
     private static void forEachInFile(Path file, boolean maySplit, MessageConsumer consumer) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".tar.gz") || name.endsWith(".tgz")) {
-            try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-                forEachInTar(file.toString(), in, consumer);
+        if (name.endsWith(".zip")) {
+            forEachInZip(file, consumer);
+            return;
+        }
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            String inner = name;
+            InputStream in = raw;
+            for (String[] c : COMPRESSED) {
+                if (name.endsWith(c[0])) {
+                    inner = name.substring(0, name.length() - c[0].length()) + c[1];
+                    in = decompress(c[0], raw);
+                    break;
+                }
             }
-        } else if (name.endsWith(".tar")) {
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-                forEachInTar(file.toString(), in, consumer);
-            }
-        } else if (name.endsWith(".mbox") || maySplit) {
-            try (InputStream in = Files.newInputStream(file)) {
-                forEachInMbox(file.toString(), in, name.endsWith(".mbox"), consumer);
-            }
-        } else {
-            try (InputStream in = Files.newInputStream(file)) {
+            if (inner.endsWith(".tar")) {
+                forEachInTar(file.toString(), new TarArchiveInputStream(in), consumer);
+            } else if (inner.endsWith(".mbox") || maySplit) {
+                forEachInMbox(file.toString(), in, inner.endsWith(".mbox"), consumer);
+            } else {
                 consumer.accept(file.toString(), in);
             }
         }
     }
 
-    private static void forEachInTar(String archive, InputStream in, MessageConsumer consumer) throws IOException {
-        TarArchiveInputStream tar = new TarArchiveInputStream(in);
+    /** Compressed file name endings and what they leave: {@code .tgz} is a {@code .tar}, {@code x.mbox.gz} an mbox. */
+    private static final String[][] COMPRESSED = {{".tgz", ".tar"}, {".tbz2", ".tar"}, {".tbz", ".tar"},
+            {".txz", ".tar"}, {".gz", ""}, {".bz2", ""}, {".xz", ""}};
+
+    private static InputStream decompress(String ending, InputStream in) throws IOException {
+        return switch (ending) {
+            case ".tgz", ".gz" -> new GZIPInputStream(in, 1 << 16);
+            case ".tbz2", ".tbz", ".bz2" -> new BZip2CompressorInputStream(in, true);
+            default -> new XZCompressorInputStream(in, true);
+        };
+    }
+
+    private static void forEachInTar(String archive, TarArchiveInputStream tar, MessageConsumer consumer) throws IOException {
         for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-            if (!e.isFile() || hidden(Path.of(e.getName()).getFileName().toString())) continue;
-            String entryName = archive + ":" + e.getName();
-            if (e.getName().toLowerCase(Locale.ROOT).endsWith(".mbox")) {
-                forEachInMbox(entryName, tar, true, consumer);
-            } else {
-                consumer.accept(entryName, tar);
+            if (e.isFile()) forEntry(archive, e.getName(), tar, consumer);
+        }
+    }
+
+    /** Read from the central directory, so entries written with a data descriptor (no size up front) are read too. */
+    private static void forEachInZip(Path file, MessageConsumer consumer) throws IOException {
+        try (ZipFile zip = ZipFile.builder().setPath(file).get()) {
+            for (ZipArchiveEntry e : java.util.Collections.list(zip.getEntriesInPhysicalOrder())) {
+                if (e.isDirectory() || e.isUnixSymlink()) continue;
+                if (!zip.canReadEntryData(e)) {
+                    throw new IOException(file + ":" + e.getName() + ": zip entry uses a method Postern cannot read ("
+                            + e.getMethod() + ")");
+                }
+                try (InputStream in = zip.getInputStream(e)) {
+                    forEntry(file.toString(), e.getName(), in, consumer);
+                }
             }
+        }
+    }
+
+    private static void forEntry(String archive, String entry, InputStream in, MessageConsumer consumer) throws IOException {
+        // Hidden files, and the resource forks macOS puts in zips under __MACOSX/, are not mail.
+        if (hidden(Path.of(entry).getFileName().toString()) || entry.startsWith("__MACOSX/")) return;
+        String entryName = archive + ":" + entry;
+        if (entry.toLowerCase(Locale.ROOT).endsWith(".mbox")) {
+            forEachInMbox(entryName, in, true, consumer);
+        } else {
+            consumer.accept(entryName, in);
         }
     }
 

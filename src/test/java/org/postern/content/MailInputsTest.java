@@ -75,6 +75,60 @@ class MailInputsTest {
                 archive + ":spam/0001.eml", archive + ":spam/box.mbox#1", archive + ":spam/box.mbox#2");
     }
 
+    /** Public corpora come as .zip, .tar.bz2, .tar.xz and gzipped mboxes as well as .tar.gz. */
+    @Test
+    void readsZipBzip2AndXzArchivesAndCompressedFiles(@TempDir Path dir) throws IOException {
+        String two = "From a Mon Feb  3 10:00:00 2025\nSubject: m1\n\nx\n\nFrom b Mon Feb  3 10:00:00 2025\nSubject: m2\n\ny\n";
+        Path zip = dir.resolve("corpus.zip");
+        try (var out = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(Files.newOutputStream(zip))) {
+            out.putArchiveEntry(new org.apache.commons.compress.archivers.zip.ZipArchiveEntry("ham/"));
+            out.closeArchiveEntry();
+            for (var e : Map.of("ham/1.eml", "Subject: zipped\n\nx\n", "ham/box.mbox", two,
+                    "__MACOSX/ham/._1.eml", "resource fork").entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+                out.putArchiveEntry(new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(e.getKey()));
+                out.write(e.getValue().getBytes(StandardCharsets.UTF_8));
+                out.closeArchiveEntry();
+            }
+        }
+        assertThat(read(zip)).extracting(Seen::name).containsExactly(zip + ":ham/1.eml", zip + ":ham/box.mbox#1", zip + ":ham/box.mbox#2");
+        assertThat(read(zip).get(0).text()).isEqualTo("Subject: zipped\n\nx\n");
+
+        Path bz2 = dir.resolve("spam.tar.bz2");
+        writeTar(bz2, "b.eml", "Subject: bzip2\n\nx\n", org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream::new);
+        Path xz = dir.resolve("spam.txz");
+        writeTar(xz, "x.eml", "Subject: xz\n\nx\n", org.apache.commons.compress.compressors.xz.XZCompressorOutputStream::new);
+        assertThat(read(bz2)).containsExactly(new Seen(bz2 + ":b.eml", "Subject: bzip2\n\nx\n"));
+        assertThat(read(xz)).containsExactly(new Seen(xz + ":x.eml", "Subject: xz\n\nx\n"));
+
+        Path folder = Files.createDirectory(dir.resolve("folder"));
+        Path mboxGz = folder.resolve("box.mbox.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(mboxGz))) {
+            out.write(two.getBytes(StandardCharsets.UTF_8));
+        }
+        Path emlXz = folder.resolve("one.eml.xz");
+        try (OutputStream out = new org.apache.commons.compress.compressors.xz.XZCompressorOutputStream(Files.newOutputStream(emlXz))) {
+            out.write("Subject: one\n\nx\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(read(folder)).extracting(Seen::name).containsExactly(mboxGz + "#1", mboxGz + "#2", emlXz.toString());
+        assertThat(read(emlXz)).containsExactly(new Seen(emlXz.toString(), "Subject: one\n\nx\n"));
+    }
+
+    private interface Compressor {
+        OutputStream wrap(OutputStream out) throws IOException;
+    }
+
+    private static void writeTar(Path archive, String entry, String text, Compressor compressor) throws IOException {
+        try (OutputStream file = Files.newOutputStream(archive);
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(compressor.wrap(file))) {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry e = new TarArchiveEntry(entry);
+            e.setSize(bytes.length);
+            tar.putArchiveEntry(e);
+            tar.write(bytes);
+            tar.closeArchiveEntry();
+        }
+    }
+
     static void writeTarGz(Path archive, Map<String, String> entries) throws IOException {
         try (OutputStream file = Files.newOutputStream(archive);
              TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(file))) {
