@@ -47,8 +47,16 @@ public final class TrainCommand implements Runnable {
             add(trainer, Inputs.existing(spam), true);
             add(trainer, Inputs.existing(ham), false);
             if (trainer.size() == 0) throw new Postern.CliFailure("no messages found to train on");
+            long spamFound = trainer.spamCount();
+            boolean updating = update && Files.exists(model);
+            if (!updating && (spamFound == 0 || spamFound == trainer.size())) {
+                // A new model from one class only calls everything spam (or nothing): a wrong path, not a model.
+                // Updating an existing model with new spam alone is fine.
+                throw new Postern.CliFailure(String.format(Locale.ROOT, "found %d spam and %d ham messages: training "
+                        + "needs some of each (check the --spam and --ham paths)", spamFound, trainer.size() - spamFound));
+            }
             SpamClassifier classifier;
-            if (update && Files.exists(model)) {
+            if (updating) {
                 classifier = SpamClassifier.load(model);
                 trainer.trainOnto(classifier);
             } else {

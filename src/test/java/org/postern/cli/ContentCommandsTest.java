@@ -192,6 +192,11 @@ class ContentCommandsTest {
         Run missing = postern("classify", dir.resolve("nowhere").toString());
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("no such file or directory");
+        Path emptyHam = Files.createDirectory(dir.resolve("no-ham"));
+        Run oneSided = postern("train", "--model", dir.resolve("one.bin").toString(), "--spam", eml.toString(), "--ham", emptyHam.toString());
+        assertThat(oneSided.exit()).isEqualTo(1);
+        assertThat(oneSided.err()).contains("found 1 spam and 0 ham messages: training needs some of each");
+        assertThat(dir.resolve("one.bin")).doesNotExist();
         Path junkModel = Files.writeString(dir.resolve("junk.bin"), "not a model");
         Run badModel = postern("classify", "--model", junkModel.toString(), eml.toString());
         assertThat(badModel.exit()).isEqualTo(1);
