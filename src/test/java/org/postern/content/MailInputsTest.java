@@ -94,9 +94,9 @@ class MailInputsTest {
         assertThat(read(zip).get(0).text()).isEqualTo("Subject: zipped\n\nx\n");
 
         Path bz2 = dir.resolve("spam.tar.bz2");
-        writeTar(bz2, "b.eml", "Subject: bzip2\n\nx\n", org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream::new);
+        writeTar(bz2, Map.of("b.eml", "Subject: bzip2\n\nx\n"), org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream::new);
         Path xz = dir.resolve("spam.txz");
-        writeTar(xz, "x.eml", "Subject: xz\n\nx\n", org.apache.commons.compress.compressors.xz.XZCompressorOutputStream::new);
+        writeTar(xz, Map.of("x.eml", "Subject: xz\n\nx\n"), org.apache.commons.compress.compressors.xz.XZCompressorOutputStream::new);
         assertThat(read(bz2)).containsExactly(new Seen(bz2 + ":b.eml", "Subject: bzip2\n\nx\n"));
         assertThat(read(xz)).containsExactly(new Seen(xz + ":x.eml", "Subject: xz\n\nx\n"));
 
@@ -117,21 +117,13 @@ class MailInputsTest {
         OutputStream wrap(OutputStream out) throws IOException;
     }
 
-    private static void writeTar(Path archive, String entry, String text, Compressor compressor) throws IOException {
-        try (OutputStream file = Files.newOutputStream(archive);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(compressor.wrap(file))) {
-            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            TarArchiveEntry e = new TarArchiveEntry(entry);
-            e.setSize(bytes.length);
-            tar.putArchiveEntry(e);
-            tar.write(bytes);
-            tar.closeArchiveEntry();
-        }
+    static void writeTarGz(Path archive, Map<String, String> entries) throws IOException {
+        writeTar(archive, entries, GZIPOutputStream::new);
     }
 
-    static void writeTarGz(Path archive, Map<String, String> entries) throws IOException {
+    private static void writeTar(Path archive, Map<String, String> entries, Compressor compressor) throws IOException {
         try (OutputStream file = Files.newOutputStream(archive);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(file))) {
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(compressor.wrap(file))) {
             for (var e : entries.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
                 byte[] bytes = e.getValue().getBytes(StandardCharsets.UTF_8);
                 TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
