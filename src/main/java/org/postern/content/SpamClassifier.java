@@ -80,7 +80,8 @@ public final class SpamClassifier {
         double p = SpamModel.probability(score);
         String detail = String.format(Locale.ROOT, "p=%.4f; log-odds %.2f%s; %s", p, score,
                 signs == 0 ? "" : String.format(Locale.ROOT, " (message signs %+.2f)", signs),
-                strongest(words, wordSlots, header, headerSlots, score > 0));
+                // Named in the direction of the classifier's own part, the weight its SCL reason shows.
+                strongest(words, wordSlots, header, headerSlots, score - signs > 0));
         return new ContentVerdict(p, List.of(new ContentReason(ContentReasonCode.CLASSIFIER, detail, 0)), signs);
     }
 

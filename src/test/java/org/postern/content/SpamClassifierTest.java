@@ -64,6 +64,7 @@ class SpamClassifierTest {
         String tracking = spam ? "X-Tracking: BLAST-" + (7000 + i) + "/q=ZZ-MASS" : "X-Tracking: list-digest; id=" + i;
         return "Received: from relay.example.net (relay.example.net [192.0.2.10]) by mx.example.org\n"
                 + "From: News <news@example.com>\n"
+                + "Date: Mon, 3 Feb 2025 10:00:00 +0000\nMessage-ID: <" + i + "@news.example.com>\n"
                 + tracking + "\n"
                 + "Subject: Weekly news " + i + "\n\n"
                 + "This week in the newsletter: items, events and offers number " + i + ".\n";
