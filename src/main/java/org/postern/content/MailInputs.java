@@ -64,10 +64,10 @@ public final class MailInputs {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             String inner = name;
             InputStream in = raw;
-            for (String[] c : COMPRESSED) {
-                if (name.endsWith(c[0])) {
-                    inner = name.substring(0, name.length() - c[0].length()) + c[1];
-                    in = decompress(c[0], raw);
+            for (Compression c : COMPRESSIONS) {
+                if (name.endsWith(c.ending())) {
+                    inner = name.substring(0, name.length() - c.ending().length()) + c.leaves();
+                    in = c.open().apply(raw);
                     break;
                 }
             }
@@ -81,17 +81,21 @@ public final class MailInputs {
         }
     }
 
-    /** Compressed file name endings and what they leave: {@code .tgz} is a {@code .tar}, {@code x.mbox.gz} an mbox. */
-    private static final String[][] COMPRESSED = {{".tgz", ".tar"}, {".tbz2", ".tar"}, {".tbz", ".tar"},
-            {".txz", ".tar"}, {".gz", ""}, {".bz2", ""}, {".xz", ""}};
-
-    private static InputStream decompress(String ending, InputStream in) throws IOException {
-        return switch (ending) {
-            case ".tgz", ".gz" -> new GZIPInputStream(in, 1 << 16);
-            case ".tbz2", ".tbz", ".bz2" -> new BZip2CompressorInputStream(in, true);
-            default -> new XZCompressorInputStream(in, true);
-        };
+    private interface Decompressor {
+        InputStream apply(InputStream in) throws IOException;
     }
+
+    /** A compressed file's name ending, what it leaves ({@code .tgz} a {@code .tar}, {@code x.mbox.gz} an mbox), how to open it. */
+    private record Compression(String ending, String leaves, Decompressor open) { }
+
+    private static final List<Compression> COMPRESSIONS = List.of(
+            new Compression(".tgz", ".tar", in -> new GZIPInputStream(in, 1 << 16)),
+            new Compression(".tbz2", ".tar", in -> new BZip2CompressorInputStream(in, true)),
+            new Compression(".tbz", ".tar", in -> new BZip2CompressorInputStream(in, true)),
+            new Compression(".txz", ".tar", in -> new XZCompressorInputStream(in, true)),
+            new Compression(".gz", "", in -> new GZIPInputStream(in, 1 << 16)),
+            new Compression(".bz2", "", in -> new BZip2CompressorInputStream(in, true)),
+            new Compression(".xz", "", in -> new XZCompressorInputStream(in, true)));
 
     private static void forEachInTar(String archive, TarArchiveInputStream tar, MessageConsumer consumer) throws IOException {
         for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {

@@ -76,7 +76,7 @@ public final class SpamClassifier {
         int[] wordSlots = words.indexes(model.bits);
         int[] headerSlots = header.indexes(model.bits);
         double signs = MessageSigns.weight(view, SclWeights.bundled());
-        double score = model.score(new SpamModel.Slots(wordSlots, headerSlots, signs)) + signs;
+        double score = model.scoreWithSigns(new SpamModel.Slots(wordSlots, headerSlots, signs));
         double p = SpamModel.probability(score);
         String detail = String.format(Locale.ROOT, "p=%.4f; log-odds %.2f%s; %s", p, score,
                 signs == 0 ? "" : String.format(Locale.ROOT, " (message signs %+.2f)", signs),
@@ -88,8 +88,7 @@ public final class SpamClassifier {
     /** The probability alone, without naming features: the cheap path for batch evaluation. */
     public double spamProbability(MessageView view) {
         VarHandle.acquireFence();
-        SpamModel.Slots slots = SpamModel.Slots.of(view, model.bits);
-        return SpamModel.probability(model.score(slots) + slots.signs());
+        return SpamModel.probability(model.scoreWithSigns(SpamModel.Slots.of(view, model.bits)));
     }
 
     /**
@@ -108,9 +107,9 @@ public final class SpamClassifier {
 
     private void learn(SpamModel.View view, int[] slots, double signs, boolean isSpam) {
         for (int i = 0; i < FEEDBACK_MAX_STEPS; i++) {
-            double p = SpamModel.probability(view.score(slots) + signs);
+            double p = view.predict(slots, signs);
             if (isSpam ? p >= FEEDBACK_CONFIDENCE : p <= 1 - FEEDBACK_CONFIDENCE) break;
-            view.step(slots, signs, isSpam, learningRate);
+            view.step(slots, p, isSpam, learningRate);
         }
     }
 

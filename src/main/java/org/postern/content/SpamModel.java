@@ -29,12 +29,19 @@ final class SpamModel {
         }
 
         /**
-         * One step of stochastic gradient descent on the log loss of this view's log-odds plus {@code signs} (what
-         * the message's own signs add to the SCL, see {@link Slots}): every present feature moves by the same
-         * amount, in the direction that would have made the prediction less wrong.
+         * What this view predicts for the message: the probability of its log-odds plus {@code signs} (what the
+         * message's own signs add to the SCL, see {@link Slots}), the total it learns on.
          */
-        void step(int[] slots, double signs, boolean spam, double learningRate) {
-            double error = (spam ? 1 : 0) - probability(score(slots) + signs);
+        double predict(int[] slots, double signs) {
+            return probability(score(slots) + signs);
+        }
+
+        /**
+         * One step of stochastic gradient descent on the log loss, from the {@code prediction} {@link #predict} just
+         * made: every present feature moves by the same amount, in the direction that would have made it less wrong.
+         */
+        void step(int[] slots, double prediction, boolean spam, double learningRate) {
+            double error = (spam ? 1 : 0) - prediction;
             float delta = (float) (learningRate * error);
             bias += delta;
             for (int slot : slots) weights[slot] += delta;
@@ -78,6 +85,11 @@ final class SpamModel {
     /** The classifier's log-odds for a message with these features (the SCL adds {@link Slots#signs} and the rest). */
     double score(Slots slots) {
         return words.score(slots.words()) + HEADER_SHARE * header.score(slots.header());
+    }
+
+    /** The log-odds with the message's own signs: the total the views learn on, and the spam probability's. */
+    double scoreWithSigns(Slots slots) {
+        return score(slots) + slots.signs();
     }
 
     /** StrictMath, not Math: the same training gives the same model bytes on every JVM and processor. */

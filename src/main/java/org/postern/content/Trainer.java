@@ -101,7 +101,7 @@ public final class Trainer {
     }
 
     private void learn(SpamModel.View view, int[] slots, double signs, boolean spam) {
-        double p = SpamModel.probability(view.score(slots) + signs);
-        if (Math.abs((spam ? 1 : 0) - p) > settings.margin()) view.step(slots, signs, spam, settings.learningRate());
+        double p = view.predict(slots, signs);
+        if (Math.abs((spam ? 1 : 0) - p) > settings.margin()) view.step(slots, p, spam, settings.learningRate());
     }
 }

@@ -64,7 +64,7 @@ final class CorpusRun {
         for (Item i : items) {
             if (!i.heldOut()) continue;
             double logOdds = classifier.model().score(i.example().slots());
-            double p = SpamModel.probability(logOdds + i.example().slots().signs());
+            double p = SpamModel.probability(classifier.model().scoreWithSigns(i.example().slots()));
             double limit = weights.classifierLimit();
             int s = weights.sclFor(Math.max(-limit, Math.min(limit, logOdds)) + i.heuristics());
             scored.add(new double[] {logOdds + i.heuristics(), i.spam() ? 1 : 0});

@@ -64,9 +64,10 @@ public final class CrossValidation {
         return (int) (crc.getValue() % FOLDS);
     }
 
-    /** One scored test message: its label, SCL and the SCL's unclamped total. */
+    /** With DUMP set: per dumped message, its classifier and heuristics parts. */
     static final java.util.Map<String, String> PARTS = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** One scored test message: its label, SCL and the SCL's unclamped total. */
     record Scored(String entry, boolean spam, int scl, double total) { }
 
     static List<Scored> evaluate(List<CorpusRun.Item> items, TrainingSettings s) {
