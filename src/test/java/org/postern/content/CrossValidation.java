@@ -79,7 +79,7 @@ public final class CrossValidation {
             List<CorpusRun.Item> test = new ArrayList<>();
             for (CorpusRun.Item i : items) {
                 if (fold(i.entry()) == k) test.add(i);
-                else trainer.add(i.example());
+                else if (kept(i)) trainer.add(i.example());
             }
             SpamClassifier c = trainer.train();
             for (CorpusRun.Item i : test) {
@@ -91,6 +91,15 @@ public final class CrossValidation {
             }
         }
         return scored;
+    }
+
+    /** -DtrainHamKeep / -DtrainSpamKeep: the fraction of each kind kept for training (a different class mix). */
+    static boolean kept(CorpusRun.Item i) {
+        double keep = Double.parseDouble(System.getProperty(i.spam() ? "trainSpamKeep" : "trainHamKeep", "1"));
+        if (keep >= 1) return true;
+        CRC32 crc = new CRC32();
+        crc.update((i.entry() + "#keep").getBytes(StandardCharsets.UTF_8));
+        return (crc.getValue() % 10_000) < keep * 10_000;
     }
 
     static String describe(TrainingSettings s, List<Scored> scored) {

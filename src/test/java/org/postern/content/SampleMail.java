@@ -51,12 +51,15 @@ final class SampleMail {
 
     /** A classifier trained on {@code n} of each kind. */
     static SpamClassifier trained(int n) {
+        return trained(n, n);
+    }
+
+    /** A classifier trained on {@code spam} spam and {@code ham} ham messages. */
+    static SpamClassifier trained(int spam, int ham) {
         Trainer trainer = new Trainer(TrainingSettings.defaults());
-        List<String> all = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            trainer.add(view(spam(i)), true);
-            trainer.add(view(ham(i)), false);
-            all.add(spam(i));
+        for (int i = 0; i < Math.max(spam, ham); i++) {
+            if (i < spam) trainer.add(view(spam(i)), true);
+            if (i < ham) trainer.add(view(ham(i)), false);
         }
         return trainer.train();
     }
