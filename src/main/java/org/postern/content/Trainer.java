@@ -114,18 +114,20 @@ public final class Trainer {
     private void passes(SpamModel model, long seed, double mixOffset) {
         List<Example> order = new ArrayList<>(examples);
         Random random = new Random(seed);
+        AdaptiveSteps words = new AdaptiveSteps(model.words);
+        AdaptiveSteps header = new AdaptiveSteps(model.header);
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             Collections.shuffle(order, random);
             for (Example e : order) {
                 double offset = e.slots().signs() + mixOffset;
-                learn(model.words, e.slots().words(), offset, e.spam());
-                learn(model.header, e.slots().header(), offset, e.spam());
+                learn(model.words, words, e.slots().words(), offset, e.spam());
+                learn(model.header, header, e.slots().header(), offset, e.spam());
             }
         }
     }
 
-    private void learn(SpamModel.View view, int[] slots, double offset, boolean spam) {
+    private void learn(SpamModel.View view, AdaptiveSteps steps, int[] slots, double offset, boolean spam) {
         double p = view.predict(slots, offset);
-        if (Math.abs((spam ? 1 : 0) - p) > settings.margin()) view.step(slots, p, spam, settings.learningRate());
+        if (Math.abs((spam ? 1 : 0) - p) > settings.margin()) steps.step(slots, p, spam, settings.learningRate());
     }
 }

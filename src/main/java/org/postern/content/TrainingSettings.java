@@ -4,7 +4,8 @@ package org.postern.content;
  * How a model is trained.
  *
  * @param hashBits     the model has 2^hashBits weights (collisions cost little accuracy and bound memory)
- * @param learningRate the SGD step for a maximally wrong prediction
+ * @param learningRate the step for a maximally wrong prediction: in training the first step of each feature, which
+ *                     then shrinks as the feature is seen ({@link AdaptiveSteps}); in feedback every step
  * @param epochs       passes over the training messages, each in a fresh (seeded) shuffled order
  * @param margin       "thick threshold": a message already classified with an error below this teaches nothing;
  *                     TREC's best online filters trained on errors and near-errors only, which resists overfitting
@@ -28,6 +29,6 @@ public record TrainingSettings(int hashBits, double learningRate, int epochs, do
     }
 
     public static TrainingSettings defaults() {
-        return new TrainingSettings(20, 0.02, 3, 0.2, 20_02L, 5);
+        return new TrainingSettings(20, 0.03, 3, 0.2, 20_02L, 5);
     }
 }

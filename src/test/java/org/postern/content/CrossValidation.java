@@ -25,7 +25,7 @@ public final class CrossValidation {
         List<TrainingSettings> runs = new ArrayList<>();
         for (int a = 0; a + 3 < args.length; a += 4) {
             runs.add(new TrainingSettings(Integer.parseInt(args[a]), Double.parseDouble(args[a + 1]),
-                    Integer.parseInt(args[a + 2]), Double.parseDouble(args[a + 3]), 20_02L, Integer.getInteger("orders", 5)));
+                    Integer.parseInt(args[a + 2]), Double.parseDouble(args[a + 3]), Long.getLong("seed", 20_02L), Integer.getInteger("orders", 5)));
         }
         if (runs.isEmpty()) runs.add(TrainingSettings.defaults());
         long t0 = System.nanoTime();
