@@ -54,8 +54,12 @@ public final class SclCalculator {
 
     private List<ContentReason> senderEvidence(SclInputs in) {
         List<ContentReason> reasons = new ArrayList<>();
-        if (in.spf() == AuthResult.FAIL) add(reasons, ContentReasonCode.SPF_FAIL, "spf=fail");
-        if (in.spf() == AuthResult.SOFTFAIL) add(reasons, ContentReasonCode.SPF_SOFTFAIL, "spf=softfail");
+        // An aligned pass authenticates the From domain, and either mechanism suffices (RFC 7489 §4.2): SPF failing
+        // for the envelope then says the mail was forwarded or sent through another path, not that it was forged.
+        if (in.dmarc() != AuthResult.PASS) {
+            if (in.spf() == AuthResult.FAIL) add(reasons, ContentReasonCode.SPF_FAIL, "spf=fail");
+            if (in.spf() == AuthResult.SOFTFAIL) add(reasons, ContentReasonCode.SPF_SOFTFAIL, "spf=softfail");
+        }
         if (in.dkim() == AuthResult.FAIL) add(reasons, ContentReasonCode.DKIM_FAIL, "dkim=fail");
         if (in.dmarc() == AuthResult.FAIL) add(reasons, ContentReasonCode.DMARC_FAIL, "dmarc=fail");
         if (in.dmarc() == AuthResult.PASS) add(reasons, ContentReasonCode.AUTH_ALIGNED_PASS, "dmarc=pass");

@@ -14,7 +14,9 @@ import java.util.Set;
  * @param trusted            an allow entry, trusting connector or transport rule bypasses filtering: SCL −1
  * @param spf                SPF result for the envelope sender
  * @param dkim               DKIM result (the best signature's)
- * @param dmarc              DMARC result for the From domain
+ * @param dmarc              DMARC result for the From domain; PASS also where the From domain is otherwise
+ *                           authenticated (compauth=pass: an aligned DKIM or SPF pass without a DMARC record, a
+ *                           trusted ARC sealer's word), which also makes an SPF failure no spam sign
  * @param blocklistScore     the summed weight of DNS blocklists that listed the client at RCPT (0: none)
  * @param uriBlocklistHits   link domains the caller found listed on URI blocklists (DBL-style zones), full weight
  * @param uriListings        link domains listed on the operator's URI blocklists, with the zone and its weight

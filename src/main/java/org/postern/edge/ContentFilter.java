@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The node's content filter: one classifier (following the model file, see {@link #classifier}) and the SCL calculator,
@@ -84,9 +85,12 @@ final class ContentFilter {
         e.helo().ifPresent(in::helo);
         e.clientName().ifPresent(in::clientName);
         e.mailFrom().ifPresent(in::mailFrom);
-        // DMARC as the tenant sees it: a failure a trusted ARC sealer vouched for is no spam sign.
-        boolean rescued = AuthenticationVerdict.of(e).flatMap(AuthenticationVerdict::rescuedBy).isPresent();
-        e.authentication().ifPresent(a -> in.spf(spf(a)).dkim(dkim(a)).dmarc(rescued ? AuthResult.PASS : dmarc(a)));
+        // DMARC as the tenant sees it: a failure a trusted ARC sealer vouched for is no spam sign, and a From domain
+        // that compauth finds authenticated without a DMARC record (an aligned DKIM or SPF pass) counts as aligned.
+        Optional<AuthenticationVerdict> auth = AuthenticationVerdict.of(e);
+        boolean authenticated = auth.flatMap(AuthenticationVerdict::rescuedBy).isPresent()
+                || auth.map(v -> v.compauth().result().equals("pass")).orElse(false);
+        e.authentication().ifPresent(a -> in.spf(spf(a)).dkim(dkim(a)).dmarc(authenticated ? AuthResult.PASS : dmarc(a)));
         ContentVerdict verdict = CLASSIFIER_TIME.record(() -> classifier.classify(view));
         in.uriListings(uri.await().hits().stream().map(h -> new UriListing(h.domain(), h.zone(), h.weight())).toList());
         return scl.calculate(verdict, view, in.build());

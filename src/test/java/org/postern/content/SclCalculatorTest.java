@@ -63,6 +63,18 @@ class SclCalculatorTest {
         assertThat(r.reasonIds()).contains("auth.aligned-pass");
     }
 
+    /** Forwarded mail fails SPF; an aligned DKIM pass still vouches for the From domain, so the failure is no sign. */
+    @Test
+    void anSpfFailureCountsOnlyWhereNoAlignedPassAuthenticatesTheFromDomain() {
+        SclResult forwarded = SCL.calculate(p(0.5), PLAIN, SclInputs.builder().spf(AuthResult.FAIL).dkim(AuthResult.PASS).dmarc(AuthResult.PASS).build());
+        assertThat(forwarded.reasonIds()).contains("auth.aligned-pass").doesNotContain("auth.spf-fail");
+        assertThat(forwarded.score()).isNegative();
+        SclResult unaligned = SCL.calculate(p(0.5), PLAIN, SclInputs.builder().spf(AuthResult.FAIL).dkim(AuthResult.PASS).build());
+        assertThat(unaligned.reasonIds()).contains("auth.spf-fail");
+        SclResult soft = SCL.calculate(p(0.5), PLAIN, SclInputs.builder().spf(AuthResult.SOFTFAIL).build());
+        assertThat(soft.reasonIds()).contains("auth.spf-softfail");
+    }
+
     @Test
     void heloChecksUseTheSessionFacts() throws Exception {
         SclInputs literal = SclInputs.builder().helo("[192.0.2.1]").clientIp(InetAddress.getByName("198.51.100.7")).build();

@@ -180,7 +180,12 @@ class SenderAuthenticationEdgeTest {
         gw.dns.addTxt("s1._domainkey.contoso.test", DkimKeys.keyRecord(keys.getPublic()));
         String message = RunningGateway.wellFormed("CEO <ceo@contoso.test>", "To: bob@contoso.test\r\nSubject: Board minutes\r\n\r\nattached\r\n");
         String signature = DkimSigner.builder("contoso.test", "s1", keys.getPrivate()).build().sign(message.getBytes(StandardCharsets.UTF_8));
-        Path delivered = deliver("ceo@contoso.test", "bob@contoso.test", signature + message, "contoso");
+        TestSmtpClient.Reply reply = gw.send("client.example", "ceo@contoso.test", "bob@contoso.test", signature + message);
+        assertThat(reply.code()).as(reply.toString()).isEqualTo(250);
+        // No DMARC record, but the aligned signature authenticates contoso.test: the SPF failure is no spam sign.
+        assertThat(gw.trace(RunningGateway.ref(reply)).orElseThrow().decisions())
+                .anySatisfy(d -> assertThat(d.reason()).startsWith("content.scl:").contains("auth.aligned-pass").doesNotContain("auth.spf-fail"));
+        Path delivered = delivered(reply, "bob@contoso.test", "contoso");
         assertThat(headerSection(delivered)).contains("spf=fail smtp.mailfrom=contoso.test", "dkim=pass header.d=contoso.test",
                 "compauth=pass reason=101");
     }
@@ -226,6 +231,10 @@ class SenderAuthenticationEdgeTest {
     private static Path deliver(String from, String to, String message, String tenant) {
         TestSmtpClient.Reply reply = gw.send("client.example", from, to, message);
         assertThat(reply.code()).as(reply.toString()).isEqualTo(250);
+        return delivered(reply, to, tenant);
+    }
+
+    private static Path delivered(TestSmtpClient.Reply reply, String to, String tenant) {
         gw.awaitStatus(RunningGateway.ref(reply), TraceStatus.Delivered, Duration.ofSeconds(15));
         List<Path> files = RunningGateway.maildir(dir.resolve("mail/" + tenant), to);
         assertThat(files).hasSize(1);
