@@ -62,7 +62,7 @@ public final class SclCalculator {
         }
         if (in.dkim() == AuthResult.FAIL) add(reasons, ContentReasonCode.DKIM_FAIL, "dkim=fail");
         if (in.dmarc() == AuthResult.FAIL) add(reasons, ContentReasonCode.DMARC_FAIL, "dmarc=fail");
-        if (in.dmarc() == AuthResult.PASS) add(reasons, ContentReasonCode.AUTH_ALIGNED_PASS, "dmarc=pass");
+        if (in.dmarc() == AuthResult.PASS) add(reasons, ContentReasonCode.AUTH_ALIGNED_PASS, "the From domain authenticated by an aligned pass");
         if (in.blocklistScore() > 0) {
             double w = weights.of(ContentReasonCode.IP_BLOCKLISTED) * in.blocklistScore() / 10.0;
             reasons.add(new ContentReason(ContentReasonCode.IP_BLOCKLISTED, "blocklist score " + in.blocklistScore(), w));
