@@ -1,41 +1,73 @@
 #!/usr/bin/env python3
 """Helpers of bench/accuracy/run.sh (standard library only).
 
-  folds.py split CORPUS WORK FOLDS   extracts the SpamAssassin corpus archives into WORK/msgs/<archive>/<file> and
-                                     writes, for each fold k, hard-linked directories WORK/fold<k>/{train-spam,
-                                     train-ham,test}; a message is in fold CRC-32(entry name) mod FOLDS (fold 0 of
-                                     5 is the held-out side of the bundled model's split). Labels: spam* archives.
+  folds.py split CORPUS WORK FOLDS   extracts the corpus (tar archives, directories or mbox files, see
+                                     corpus_messages) into WORK/msgs/<entry> and writes, for each fold k, hard-linked
+                                     directories WORK/fold<k>/{train-spam,train-ham,test}; a message is in fold
+                                     CRC-32(entry name) mod FOLDS (fold 0 of 5 is the held-out side of the bundled
+                                     model's split). Labels: items named spam* hold spam.
   folds.py metrics NAME T5 T7 FILE   FILE holds "label score [auc-score]" lines (label 1 spam, 0 ham): the
                                      thresholds apply to score, the ROC AUC to auc-score when given (Postern: the
                                      SCL, then its unrounded total); prints one TSV line:
                                      NAME recall@T5 FP@T5 FP@T7 AUC spam ham (rates in %).
 """
+import mailbox
 import os
 import sys
 import tarfile
 import zlib
 
 
+def corpus_messages(corpus):
+    """Yields (entry, spam, bytes) for every message of the corpus folder. Its top-level items are tar archives (any
+    compression tarfile reads: .tar.gz, .tgz, .tar.bz2, .tar.xz, .tar), directories (every file below them) or mbox
+    files (.mbox, or a file starting with "From "); an item whose name starts with "spam" holds spam, any other ham.
+    The entry name is the archive member's name, or the directory or mbox name and the path below it, so the
+    SpamAssassin corpus gives the same entries (and folds) whether its archives are packed or unpacked."""
+    for item in sorted(os.listdir(corpus)):
+        path = os.path.join(corpus, item)
+        spam = item.startswith("spam")
+        if item.startswith("."):
+            continue
+        if os.path.isdir(path):
+            for dirpath, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    if name == "cmds" or name.startswith("."):
+                        continue
+                    full = os.path.join(dirpath, name)
+                    with open(full, "rb") as f:
+                        yield os.path.relpath(full, corpus).replace(os.sep, "/"), spam, f.read()
+        elif tarfile.is_tarfile(path):
+            with tarfile.open(path) as tar:
+                for member in tar:
+                    base = os.path.basename(member.name)
+                    if not member.isfile() or base == "cmds" or base.startswith("."):
+                        continue
+                    with tar.extractfile(member) as src:
+                        yield member.name, spam, src.read()
+        elif item.endswith(".mbox") or _starts_with(path, b"From "):
+            for i, message in enumerate(mailbox.mbox(path, create=False)):
+                yield "%s/%06d" % (item, i), spam, message.as_bytes()
+
+
+def _starts_with(path, prefix):
+    with open(path, "rb") as f:
+        return f.read(len(prefix)) == prefix
+
+
 def split(corpus, work, folds):
     index = []
-    for archive in sorted(os.listdir(corpus)):
-        if not archive.endswith(".tar.gz"):
-            continue
-        spam = archive.startswith("spam")
-        with tarfile.open(os.path.join(corpus, archive)) as tar:
-            for member in tar:
-                if not member.isfile():
-                    continue
-                entry = member.name
-                base = os.path.basename(entry)
-                if base == "cmds" or base.startswith("."):
-                    continue
-                target = os.path.join(work, "msgs", entry)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                with tar.extractfile(member) as src, open(target, "wb") as dst:
-                    dst.write(src.read())
-                fold = zlib.crc32(entry.encode("utf-8")) % folds
-                index.append((entry, spam, fold))
+    for entry, spam, data in corpus_messages(corpus):
+        target = os.path.join(work, "msgs", entry)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as dst:
+            dst.write(data)
+        fold = zlib.crc32(entry.encode("utf-8")) % folds
+        index.append((entry, spam, fold))
+    if not index or all(spam for _, spam, _ in index) or not any(spam for _, spam, _ in index):
+        sys.exit("folds.py: %s holds %d messages, %d of them spam: the bench needs some of each (items named spam* "
+                 "hold spam, the others ham)" % (corpus, len(index), sum(1 for i in index if i[1])))
     with open(os.path.join(work, "index.tsv"), "w") as out:
         for entry, spam, fold in index:
             out.write("%s\t%d\t%d\n" % (entry, 1 if spam else 0, fold))

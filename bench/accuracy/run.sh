@@ -16,8 +16,11 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-CORPUS="${CORPUS:-$(cd "$root/.." && pwd)/shared/corpus/spamassassin}"
-[ -f "$CORPUS/spam.tar.gz" ] || CORPUS=/work/shared/corpus/spamassassin
+if [ -z "${CORPUS:-}" ]; then
+  CORPUS="$(cd "$root/.." && pwd)/shared/corpus/spamassassin"
+  [ -f "$CORPUS/spam.tar.gz" ] || CORPUS=/work/shared/corpus/spamassassin
+fi
+[ -d "$CORPUS" ] || { echo "bench/accuracy: CORPUS $CORPUS is no directory" >&2; exit 2; }
 FOLDS="${FOLDS:-5}"
 FOLDS_TO_RUN="${FOLDS_TO_RUN:-$(seq -s ' ' 0 $((FOLDS - 1)))}"
 PEER_FOLDS="${PEER_FOLDS:-1}"
@@ -76,7 +79,7 @@ peer_folds=$(echo "$FOLDS_TO_RUN" | tr ' ' '\n' | head -n "$PEER_FOLDS" | tr '\n
 # Score >= 5 (its required_score) stands for SCL>=5, score >= 7 for SCL>=7.
 run_spamassassin() {
   command -v sa-learn >/dev/null && command -v spamd >/dev/null && command -v spamc >/dev/null \
-    || { log "spamassassin: apt-get install spamassassin spamc (skipped)"; return; }
+    || { log "spamassassin: apt-get install spamassassin spamc spamd (skipped)"; return; }
   : > "$WORK/spamassassin.scores"
   for k in $peer_folds; do
     f="$WORK/fold$k"
