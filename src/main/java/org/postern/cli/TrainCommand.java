@@ -24,13 +24,14 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "model file to write")
     Path model;
 
-    @Option(names = "--spam", required = true, arity = "1..*", paramLabel = "PATH", description = "spam messages")
+    @Option(names = "--spam", arity = "1..*", paramLabel = "PATH", description = "spam messages")
     List<Path> spam;
 
-    @Option(names = "--ham", required = true, arity = "1..*", paramLabel = "PATH", description = "legitimate messages")
+    @Option(names = "--ham", arity = "1..*", paramLabel = "PATH", description = "legitimate messages")
     List<Path> ham;
 
-    @Option(names = "--update", description = "continue training the existing model file instead of starting afresh")
+    @Option(names = "--update", description = "continue training the existing model file instead of starting afresh "
+            + "(then --spam or --ham alone will do)")
     boolean update;
 
     @Option(names = "--epochs", paramLabel = "N", description = "passes over the messages (default: ${DEFAULT-VALUE})")
@@ -39,13 +40,19 @@ public final class TrainCommand implements Runnable {
     @Override
     public void run() {
         TrainingSettings d = TrainingSettings.defaults();
-        if (epochs < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--epochs must be at least 1");
+        if (epochs < 1) throw usage("--epochs must be at least 1");
+        List<Path> spamPaths = spam == null ? List.of() : spam;
+        List<Path> hamPaths = ham == null ? List.of() : ham;
+        // A new model needs both kinds; an update may bring one (a new campaign of spam, say).
+        if (!update && spamPaths.isEmpty()) throw usage("Missing required option: '--spam=PATH' (only --update may do without it)");
+        if (!update && hamPaths.isEmpty()) throw usage("Missing required option: '--ham=PATH' (only --update may do without it)");
+        if (spamPaths.isEmpty() && hamPaths.isEmpty()) throw usage("--update needs --spam or --ham");
         TrainingSettings settings = new TrainingSettings(d.hashBits(), d.learningRate(), epochs, d.margin(), d.seed(), d.orders());
         long start = System.nanoTime();
         Trainer trainer = new Trainer(settings);
         try {
-            add(trainer, Inputs.existing(spam), true);
-            add(trainer, Inputs.existing(ham), false);
+            add(trainer, Inputs.existing(spamPaths), true);
+            add(trainer, Inputs.existing(hamPaths), false);
             if (trainer.size() == 0) throw new Postern.CliFailure("no messages found to train on");
             long spamFound = trainer.spamCount();
             boolean updating = update && Files.exists(model);
@@ -72,6 +79,10 @@ public final class TrainCommand implements Runnable {
             // Training itself (the messages' features, the model copies) may be what does not fit.
             throw new Postern.CliFailure(MessageBatch.outOfMemory("training"));
         }
+    }
+
+    private picocli.CommandLine.ParameterException usage(String message) {
+        return new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), message);
     }
 
     private static void add(Trainer trainer, List<Path> inputs, boolean isSpam) throws IOException {

@@ -19,8 +19,8 @@ public final class Trainer {
      * training adds {@link #mixOffset} to every prediction it learns from, as it adds the message's own signs: the
      * mix is explained by the offset and the bias learns only what lies beyond it, and SCL 5 means the same whatever
      * mix an administrator trains on (King and Zeng's prior correction for logistic regression, applied while
-     * training because the thick threshold decides which messages teach). Feedback steps without it: a report
-     * must change the verdict the gateway gives, which has no offset.
+     * training because the thick threshold decides which messages teach). Feedback and updates step without it
+     * (see {@link #trainOnto}): they must change the verdicts the gateway gives, which have no offset.
      */
     static final double REFERENCE_HAM_PER_SPAM = 4149.0 / 1897.0;
 
@@ -58,21 +58,25 @@ public final class Trainer {
     /** Trains a new model on everything added; the same examples and settings give the same model. */
     public SpamClassifier train() {
         SpamModel model = new SpamModel(settings.hashBits());
-        continueTraining(model);
+        long batchSpam = spamCount();
+        continueTraining(model, mixOffset(batchSpam, examples.size() - batchSpam));
         return new SpamClassifier(model, settings.learningRate());
     }
 
-    /** Trains further on top of an existing classifier's model (used by {@code train --update}). */
+    /**
+     * Trains further on top of an existing classifier's model (used by {@code train --update}), without the mix offset:
+     * an update is a correction, often of one kind only (a new campaign), and like a report it must change the
+     * verdicts the gateway gives; the model's calibration came from its first training. With the offset of the mix
+     * learned so far, a spam-only update to a model trained on mostly spam stopped short of SCL 5.
+     */
     public void trainOnto(SpamClassifier classifier) {
-        classifier.update(this::continueTraining);
+        classifier.update(model -> continueTraining(model, 0));
     }
 
-    private void continueTraining(SpamModel model) {
+    private void continueTraining(SpamModel model, double offset) {
         if (model.bits != settings.hashBits()) {
             throw new IllegalArgumentException("model has " + model.bits + " hash bits, training uses " + settings.hashBits());
         }
-        long batchSpam = spamCount();
-        double offset = mixOffset(model.spamLearned + batchSpam, model.hamLearned + examples.size() - batchSpam);
         if (settings.orders() == 1) {
             passes(model, settings.seed(), offset);
         } else {

@@ -174,6 +174,38 @@ class ContentCommandsTest {
                 .isGreaterThanOrEqualTo(5);
     }
 
+    /** A campaign the model has not seen: plain text, a proper Date and Message-ID, nothing the first model knows. */
+    static String campaign(int i) {
+        return "From: Wallet Team <team@wallet" + i + ".example>\nSubject: your wallet bonus " + i + "\n"
+                + "Date: Tue, 4 Feb 2025 08:00:00 +0000\nMessage-ID: <w" + i + "@wallet" + i + ".example>\n\n"
+                + "Claim your crypto wallet bonus today: verify your seed phrase to unlock the reward " + i + "\n";
+    }
+
+    /**
+     * {@code train --update} continues an existing model: taught a new campaign (spam only, which an update may be),
+     * it catches the campaign's next message and still passes the ham it knew; the model counts both batches.
+     */
+    @Test
+    void anUpdateTeachesAnExistingModelANewCampaign(@TempDir Path dir) throws IOException {
+        Path[] mail = trainingMail(dir);
+        Path model = dir.resolve("model.bin");
+        assertThat(postern("train", "--model", model.toString(), "--spam", mail[0].toString(), "--ham", mail[1].toString()).exit()).isZero();
+        Path next = Files.writeString(dir.resolve("next.eml"), campaign(100));
+        Path knownHam = Files.writeString(dir.resolve("ham.eml"), ham(100));
+        assertThat(postern("classify", "--model", model.toString(), next.toString(), "--json").json().get(0).get("scl").asInt())
+                .isLessThan(5);
+
+        Path campaignDir = Files.createDirectories(dir.resolve("campaign"));
+        for (int i = 0; i < 15; i++) Files.writeString(campaignDir.resolve(i + ".eml"), campaign(i));
+        Run update = postern("train", "--update", "--model", model.toString(), "--spam", campaignDir.toString());
+        assertThat(update.exit()).as(update.err()).isZero();
+        assertThat(update.out()).contains("15 spam");
+
+        List<JsonNode> after = postern("classify", "--model", model.toString(), next.toString(), knownHam.toString(), "--json").json();
+        assertThat(after.get(0).get("scl").asInt()).as(after.get(0).toString()).isGreaterThanOrEqualTo(5);
+        assertThat(after.get(1).get("scl").asInt()).as(after.get(1).toString()).isLessThanOrEqualTo(1);
+    }
+
     @Test
     void classifiesWithTheBundledModelWhenNoneIsNamed(@TempDir Path dir) throws IOException {
         Path eml = Files.writeString(dir.resolve("m.eml"), ham(1));
