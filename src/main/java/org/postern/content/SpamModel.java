@@ -39,6 +39,7 @@ final class SpamModel {
         /**
          * One step of stochastic gradient descent on the log loss, from the {@code prediction} {@link #predict} just
          * made: every present feature moves by the same amount, in the direction that would have made it less wrong.
+         * Feedback steps so; batch training gives each feature its own step size ({@link AdaptiveSteps}).
          */
         void step(int[] slots, double prediction, boolean spam, double learningRate) {
             double error = (spam ? 1 : 0) - prediction;
