@@ -25,7 +25,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The node's content filter: one classifier (following the model file, see {@link #classifier}) and the SCL calculator,
@@ -87,9 +86,7 @@ final class ContentFilter {
         e.mailFrom().ifPresent(in::mailFrom);
         // DMARC as the tenant sees it: a failure a trusted ARC sealer vouched for is no spam sign, and a From domain
         // that compauth finds authenticated without a DMARC record (an aligned DKIM or SPF pass) counts as aligned.
-        Optional<AuthenticationVerdict> auth = AuthenticationVerdict.of(e);
-        boolean authenticated = auth.flatMap(AuthenticationVerdict::rescuedBy).isPresent()
-                || auth.map(v -> v.compauth().result().equals("pass")).orElse(false);
+        boolean authenticated = AuthenticationVerdict.fromDomainAuthenticated(e);
         e.authentication().ifPresent(a -> in.spf(spf(a)).dkim(dkim(a)).dmarc(authenticated ? AuthResult.PASS : dmarc(a)));
         ContentVerdict verdict = CLASSIFIER_TIME.record(() -> classifier.classify(view));
         in.uriListings(uri.await().hits().stream().map(h -> new UriListing(h.domain(), h.zone(), h.weight())).toList());

@@ -44,6 +44,14 @@ public record AuthenticationVerdict(DmarcAction action, DmarcResult effective, O
         return Optional.of(of(e.authentication().get(), e.transactionTenant().get()));
     }
 
+    /**
+     * Whether the header From domain is authenticated: compauth=pass, which DMARC passing gives, an aligned SPF or DKIM
+     * pass without a DMARC record, or a trusted ARC sealer vouching for a failure.
+     */
+    public static boolean fromDomainAuthenticated(Evidence e) {
+        return of(e).map(v -> v.compauth().result().equals("pass")).orElse(false);
+    }
+
     static AuthenticationVerdict of(SenderAuthentication a, Tenant tenant) {
         var antiSpoofing = tenant.document().antiSpoofing();
         String honor = antiSpoofing.flatMap(TenantDocument.AntiSpoofing::honorDmarc).orElse("reject");

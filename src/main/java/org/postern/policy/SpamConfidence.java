@@ -66,6 +66,6 @@ public record SpamConfidence(int scl, Reason reason, AntiSpamPolicy policy) {
         boolean envelopeNamed = e.mailFrom().filter(m -> policy.allowedEntry(List.of(m)).filter(entry::equals).isPresent()).isPresent();
         boolean spfPass = e.authentication().filter(a -> !a.spfHelo() && a.spf().result() == SpfOutcome.PASS).isPresent();
         if (envelopeNamed && spfPass) return true;
-        return AuthenticationVerdict.of(e).map(v -> v.compauth().result().equals("pass")).orElse(false);
+        return AuthenticationVerdict.fromDomainAuthenticated(e);
     }
 }
