@@ -65,9 +65,10 @@ def split(corpus, work, folds):
             dst.write(data)
         fold = zlib.crc32(entry.encode("utf-8")) % folds
         index.append((entry, spam, fold))
-    if not index or all(spam for _, spam, _ in index) or not any(spam for _, spam, _ in index):
+    spam_count = sum(1 for _, spam, _ in index if spam)
+    if spam_count in (0, len(index)):
         sys.exit("folds.py: %s holds %d messages, %d of them spam: the bench needs some of each (items named spam* "
-                 "hold spam, the others ham)" % (corpus, len(index), sum(1 for i in index if i[1])))
+                 "hold spam, the others ham)" % (corpus, len(index), spam_count))
     with open(os.path.join(work, "index.tsv"), "w") as out:
         for entry, spam, fold in index:
             out.write("%s\t%d\t%d\n" % (entry, 1 if spam else 0, fold))
@@ -81,7 +82,7 @@ def split(corpus, work, folds):
             link = os.path.join(base, sub, name)
             if not os.path.exists(link):
                 os.link(os.path.join(work, "msgs", entry), link)
-    print("%d messages (%d spam) in %d folds" % (len(index), sum(1 for i in index if i[1]), folds))
+    print("%d messages (%d spam) in %d folds" % (len(index), spam_count, folds))
 
 
 def auc(rows):

@@ -32,6 +32,17 @@ final class Corpus {
         return crc.getValue() % 5 == 0;
     }
 
+    /**
+     * Whether a message is in a deterministic sample of about {@code fraction} of the corpus (CRC-32 of the entry name
+     * with a suffix, so the sample does not follow the held-out split or the folds): for training on another mix.
+     */
+    static boolean sampled(String entryName, double fraction) {
+        if (fraction >= 1) return true;
+        CRC32 crc = new CRC32();
+        crc.update((entryName + "#keep").getBytes(StandardCharsets.UTF_8));
+        return crc.getValue() % 10_000 < fraction * 10_000;
+    }
+
     /** The corpus folder: -Dpostern.corpus, else ../shared/corpus/spamassassin, else /work/shared/corpus/spamassassin. */
     static Optional<Path> locate() {
         List<Path> candidates = new ArrayList<>();

@@ -95,11 +95,7 @@ public final class CrossValidation {
 
     /** -DtrainHamKeep / -DtrainSpamKeep: the fraction of each kind kept for training (a different class mix). */
     static boolean kept(CorpusRun.Item i) {
-        double keep = Double.parseDouble(System.getProperty(i.spam() ? "trainSpamKeep" : "trainHamKeep", "1"));
-        if (keep >= 1) return true;
-        CRC32 crc = new CRC32();
-        crc.update((i.entry() + "#keep").getBytes(StandardCharsets.UTF_8));
-        return (crc.getValue() % 10_000) < keep * 10_000;
+        return Corpus.sampled(i.entry(), Double.parseDouble(System.getProperty(i.spam() ? "trainSpamKeep" : "trainHamKeep", "1")));
     }
 
     static String describe(TrainingSettings s, List<Scored> scored) {

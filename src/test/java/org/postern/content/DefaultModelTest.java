@@ -93,18 +93,12 @@ class DefaultModelTest {
     private record Scores(long trainedSpam, long trainedHam, double hamMedian, double ham99, CorpusRun.Metrics metrics) {
         static Scores of(List<CorpusRun.Item> items, double hamKept) {
             Trainer trainer = new Trainer(TrainingSettings.defaults());
-            items.stream().filter(i -> !i.heldOut() && (i.spam() || kept(i.entry(), hamKept))).forEach(i -> trainer.add(i.example()));
+            items.stream().filter(i -> !i.heldOut() && (i.spam() || Corpus.sampled(i.entry(), hamKept))).forEach(i -> trainer.add(i.example()));
             SpamClassifier c = trainer.train();
             double[] ham = items.stream().filter(i -> i.heldOut() && !i.spam())
                     .mapToDouble(i -> c.model().score(i.example().slots())).sorted().toArray();
             return new Scores(trainer.spamCount(), trainer.size() - trainer.spamCount(), ham[ham.length / 2],
                     ham[(int) (ham.length * 0.99)], CorpusRun.evaluate(items, c));
-        }
-
-        private static boolean kept(String entry, double fraction) {
-            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-            crc.update((entry + "#keep").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return crc.getValue() % 10_000 < fraction * 10_000;
         }
     }
 }
