@@ -44,7 +44,6 @@ trap cleanup EXIT INT TERM
 
 now() { date +%s.%N; }
 elapsed() { python3 -c "print('%.1f' % ($2 - $1))"; }
-label_of() { case "$1" in spam*) echo 1 ;; *) echo 0 ;; esac; }
 
 log "corpus $CORPUS, work $WORK, load: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 python3 "$here/folds.py" split "$CORPUS" "$WORK" "$FOLDS" >&2
