@@ -73,6 +73,7 @@ public final class TrainCommand implements Runnable {
             System.out.printf(Locale.ROOT, "trained on %d spam and %d ham messages in %.1f s; wrote %s (%d bytes)%n",
                     trainer.spamCount(), trainer.size() - trainer.spamCount(), (System.nanoTime() - start) / 1e9,
                     model, Files.size(model));
+            if (!updating) System.out.println(trainer.calibration().describe());
         } catch (IOException e) {
             throw new Postern.CliFailure(e.getMessage());
         } catch (OutOfMemoryError e) {

@@ -29,6 +29,7 @@ public final class Trainer {
 
     private final TrainingSettings settings;
     private final List<Example> examples = new ArrayList<>();
+    private HeldOutCalibration.Shift calibration = HeldOutCalibration.Shift.NONE;
 
     public Trainer(TrainingSettings settings) {
         this.settings = settings;
@@ -55,12 +56,27 @@ public final class Trainer {
         return examples.stream().filter(Example::spam).count();
     }
 
-    /** Trains a new model on everything added; the same examples and settings give the same model. */
+    /**
+     * Trains a new model on everything added, then moves its bias by what {@link HeldOutCalibration} measures on mail
+     * the model did not learn; the same examples and settings give the same model.
+     */
     public SpamClassifier train() {
         SpamModel model = new SpamModel(settings.hashBits());
         long batchSpam = spamCount();
-        continueTraining(model, mixOffset(batchSpam, examples.size() - batchSpam));
+        double offset = mixOffset(batchSpam, examples.size() - batchSpam);
+        continueTraining(model, offset);
+        calibration = HeldOutCalibration.shift(examples, offset, settings, subset -> {
+            SpamModel m = new SpamModel(settings.hashBits());
+            train(m, subset, offset);
+            return m;
+        });
+        model.words.bias += (float) calibration.applied();
         return new SpamClassifier(model, settings.learningRate());
+    }
+
+    /** What the last {@link #train} found and applied on held-out mail. */
+    public HeldOutCalibration.Shift calibration() {
+        return calibration;
     }
 
     /**
@@ -77,21 +93,26 @@ public final class Trainer {
         if (model.bits != settings.hashBits()) {
             throw new IllegalArgumentException("model has " + model.bits + " hash bits, training uses " + settings.hashBits());
         }
+        train(model, examples, offset);
+        for (Example e : examples) model.count(e.spam());
+    }
+
+    /** Trains {@code model} on {@code batch} (without counting the messages, see {@link SpamModel#count}). */
+    private void train(SpamModel model, List<Example> batch, double offset) {
         if (settings.orders() == 1) {
-            passes(model, settings.seed(), offset);
+            passes(model, batch, settings.seed(), offset);
         } else {
             // Each order starts from the same model; their average is the result (see TrainingSettings#orders).
             SpamModel start = model.copy();
             List<SpamModel> trained = new ArrayList<>();
             for (int o = 0; o < settings.orders(); o++) {
                 SpamModel m = start.copy();
-                passes(m, settings.seed() + o, offset);
+                passes(m, batch, settings.seed() + o, offset);
                 trained.add(m);
             }
             average(trained.stream().map(m -> m.words).toList(), model.words);
             average(trained.stream().map(m -> m.header).toList(), model.header);
         }
-        for (Example e : examples) model.count(e.spam());
     }
 
     /**
@@ -115,8 +136,8 @@ public final class Trainer {
     }
 
     /** Each view learns on its own (its own error decides whether a message teaches it), in the same shuffled order. */
-    private void passes(SpamModel model, long seed, double mixOffset) {
-        List<Example> order = new ArrayList<>(examples);
+    private void passes(SpamModel model, List<Example> batch, long seed, double mixOffset) {
+        List<Example> order = new ArrayList<>(batch);
         Random random = new Random(seed);
         AdaptiveSteps words = new AdaptiveSteps(model.words);
         AdaptiveSteps header = new AdaptiveSteps(model.header);

@@ -32,6 +32,27 @@ final class CorpusRun {
     }
 
     static List<Item> read(Path corpus, TrainingSettings settings) throws IOException {
+        return read(corpus, settings, view -> view);
+    }
+
+    /**
+     * The corpus as some public corpora store mail: each message cut down to its Subject and decoded text, with no
+     * other header and no MIME structure.
+     */
+    static List<Item> readWithoutHeaders(Path corpus, TrainingSettings settings) throws IOException {
+        return read(corpus, settings, view -> {
+            String textOnly = "Subject: " + view.subject().replaceAll("[\\r\\n]+", " ") + "\n\n" + view.text();
+            try {
+                return MessageView.parse(new java.io.ByteArrayInputStream(textOnly.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        ViewLimits.forClassification());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static List<Item> read(Path corpus, TrainingSettings settings, java.util.function.UnaryOperator<MessageView> as)
+            throws IOException {
         Trainer prep = new Trainer(settings);
         SclCalculator scl = SclCalculator.standard();
         ContentVerdict neutral = new ContentVerdict(0.5, List.of());
@@ -41,10 +62,15 @@ final class CorpusRun {
             Path file = corpus.resolve(archive);
             int prefix = file.toString().length() + 1;
             MessageBatch.run(List.of(file), ViewLimits.forClassification(), Runtime.getRuntime().availableProcessors(),
-                    (name, view) -> {
-                        SclResult h = scl.calculate(neutral, view, SclInputs.none());
-                        String entry = name.substring(prefix);
-                        return new Item(entry, spam, Corpus.heldOut(entry), prep.prepare(view, spam), h.score(), h.bcl());
+                    (name, parsed) -> {
+                        MessageView view = as.apply(parsed);
+                        try {
+                            SclResult h = scl.calculate(neutral, view, SclInputs.none());
+                            String entry = name.substring(prefix);
+                            return new Item(entry, spam, Corpus.heldOut(entry), prep.prepare(view, spam), h.score(), h.bcl());
+                        } finally {
+                            if (view != parsed) view.close();
+                        }
                     },
                     (name, item) -> items.add(item));
         }
