@@ -4,9 +4,17 @@ as some public corpora store mail, for checking how the content filter does on m
 
     python3 bench/accuracy/strip-headers.py ../shared/corpus/spamassassin /tmp/stripped
     PEERS="" CORPUS=/tmp/stripped bench/accuracy/run.sh
+
+With --text the body is the decoded text instead (the text/plain parts, else the text/html parts without their
+markup), with no MIME structure left, as corpora such as Enron-Spam keep mail:
+
+    python3 bench/accuracy/strip-headers.py --text ../shared/corpus/spamassassin /tmp/textonly
 """
+import email
+import html
 import io
 import os
+import re
 import sys
 import tarfile
 
@@ -30,7 +38,27 @@ def strip(raw: bytes) -> bytes:
     return subject + b"\n\n" + body
 
 
-def main(source: str, target: str) -> None:
+def text_only(raw: bytes) -> bytes:
+    message = email.message_from_bytes(raw)
+    plain, markup = [], []
+    for part in message.walk():
+        if part.is_multipart() or part.get_content_type() not in ("text/plain", "text/html"):
+            continue
+        payload = part.get_payload(decode=True) or b""
+        try:
+            text = payload.decode(part.get_content_charset() or "latin-1", errors="replace")
+        except LookupError:
+            text = payload.decode("latin-1", errors="replace")
+        (plain if part.get_content_type() == "text/plain" else markup).append(text)
+    body = "\n".join(plain)
+    if not plain:
+        body = re.sub(r"(?is)<(script|style).*?</\1>", " ", "\n".join(markup))
+        body = html.unescape(re.sub(r"(?s)<[^>]*>", " ", body))
+    subject = str(message.get("Subject", "") or "").replace("\n", " ")
+    return ("Subject: " + subject + "\n\n" + body).encode("utf-8", errors="replace")
+
+
+def main(source: str, target: str, convert=strip) -> None:
     os.makedirs(target, exist_ok=True)
     for name in ARCHIVES:
         with tarfile.open(os.path.join(source, name + ".tar.gz")) as src, \
@@ -38,13 +66,17 @@ def main(source: str, target: str) -> None:
             for member in src:
                 if not member.isfile():
                     continue
-                data = strip(src.extractfile(member).read())
+                data = convert(src.extractfile(member).read())
                 info = tarfile.TarInfo(member.name)
                 info.size = len(data)
                 dst.addfile(info, io.BytesIO(data))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: strip-headers.py CORPUS_DIR TARGET_DIR")
-    main(sys.argv[1], sys.argv[2])
+    args = sys.argv[1:]
+    text = args[:1] == ["--text"]
+    if text:
+        args = args[1:]
+    if len(args) != 2:
+        sys.exit("usage: strip-headers.py [--text] CORPUS_DIR TARGET_DIR")
+    main(args[0], args[1], text_only if text else strip)

@@ -77,10 +77,11 @@ final class CorpusRun {
         return items;
     }
 
-    static SpamClassifier train(List<Item> items, TrainingSettings settings) {
+    /** A trainer holding the training side of the split (every message but the held-out fifth). */
+    static Trainer trainer(List<Item> items, TrainingSettings settings) {
         Trainer trainer = new Trainer(settings);
         items.stream().filter(i -> !i.heldOut()).forEach(i -> trainer.add(i.example()));
-        return trainer.train();
+        return trainer;
     }
 
     static Metrics evaluate(List<Item> items, SpamClassifier classifier) {

@@ -23,13 +23,15 @@ public final class DefaultModelBuilder {
         long start = System.nanoTime();
         List<CorpusRun.Item> items = CorpusRun.read(corpus, settings);
         long read = System.nanoTime();
-        SpamClassifier classifier = CorpusRun.train(items, settings);
+        Trainer trainer = CorpusRun.trainer(items, settings);
+        SpamClassifier classifier = trainer.train();
         long trained = System.nanoTime();
         classifier.save(target);
         SpamClassifier shipped = SpamClassifier.load(target);
         long training = items.stream().filter(i -> !i.heldOut()).count();
         System.out.printf(Locale.ROOT, "read %d messages in %.1f s, trained on %d in %.1f s; wrote %s (%d bytes)%n",
                 items.size(), (read - start) / 1e9, training, (trained - read) / 1e9, target, Files.size(target));
+        System.out.println(trainer.calibration().describe());
         System.out.println(CorpusRun.evaluate(items, shipped).describe());
     }
 }

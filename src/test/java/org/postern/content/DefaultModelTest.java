@@ -25,7 +25,7 @@ class DefaultModelTest {
         TrainingSettings settings = TrainingSettings.defaults();
         List<CorpusRun.Item> items = corpus();
         long read = System.nanoTime();
-        SpamClassifier rebuilt = CorpusRun.train(items, settings);
+        SpamClassifier rebuilt = CorpusRun.trainer(items, settings).train();
         long trained = System.nanoTime();
         Path model = dir.resolve("model.bin");
         rebuilt.save(model);

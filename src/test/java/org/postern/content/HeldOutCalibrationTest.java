@@ -48,8 +48,7 @@ class HeldOutCalibrationTest {
     @Test
     void aModelOfMailWithoutHeadersIsCalibratedUpWithoutJunkingHam() throws IOException {
         List<CorpusRun.Item> items = CorpusRun.readWithoutHeaders(Corpus.require(), TrainingSettings.defaults());
-        Trainer trainer = new Trainer(TrainingSettings.defaults());
-        items.stream().filter(i -> !i.heldOut()).forEach(i -> trainer.add(i.example()));
+        Trainer trainer = CorpusRun.trainer(items, TrainingSettings.defaults());
         SpamClassifier classifier = trainer.train();
         HeldOutCalibration.Shift shift = trainer.calibration();
         CorpusRun.Metrics calibrated = CorpusRun.evaluate(items, classifier);
