@@ -8,7 +8,8 @@ import java.util.Random;
 /**
  * Batch training from labelled messages: extracts each message's features once as it is added (so the views can be
  * closed at once), then makes {@link TrainingSettings#epochs()} online passes in shuffled order, in
- * {@link TrainingSettings#orders()} orders averaged into one model.
+ * {@link TrainingSettings#orders()} orders averaged into one model, and calibrates that model's log-odds on mail it
+ * did not learn ({@link HeldOutCalibration}).
  */
 public final class Trainer {
 
