@@ -74,8 +74,9 @@ class DefaultModelTest {
      * The mix of a training corpus is how it was collected, not what a tenant receives. Trained on the same spam but
      * a quarter of the ham (1.8 spam per ham instead of 1 per 2.2), the model scores held-out ham as the model of the
      * full training side does where it matters for the SCL: the 99th percentile of the classifier's log-odds within
-     * 0.75, the median no higher than 0.75 above, and no more ham at SCL 7. Measured without the mix offset: the
-     * 99th percentile 2.1 and the median 0.9 higher, 10 ham at SCL 5 and 2 at SCL 7 against 1 and 1.
+     * 0.75, the median no higher than 0.75 above, and at most 4 more of the 811 ham at SCL 5 (with the offset 4
+     * against 1). Measured without the mix offset: the 99th percentile 2.1 and the median 0.9 higher, 10 ham at SCL 5
+     * against 1.
      */
     @Test
     void theMixOfTheTrainingMailDoesNotMoveTheScl() throws IOException {
@@ -86,7 +87,7 @@ class DefaultModelTest {
         assertThat(spamHeavy.trainedSpam() / (double) spamHeavy.trainedHam()).isGreaterThan(1.5);
         assertThat(spamHeavy.ham99()).as(both).isCloseTo(reference.ham99(), within(0.75));
         assertThat(spamHeavy.hamMedian()).as(both).isLessThanOrEqualTo(reference.hamMedian() + 0.75);
-        assertThat(spamHeavy.metrics().hamAtScl7()).as(both).isLessThanOrEqualTo(reference.metrics().hamAtScl7());
+        assertThat(spamHeavy.metrics().hamAtScl5()).as(both).isLessThanOrEqualTo(reference.metrics().hamAtScl5() + 4);
     }
 
     /** A model trained on the training side with a fraction of its ham, and how it scores the held-out ham. */
