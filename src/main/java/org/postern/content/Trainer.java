@@ -68,7 +68,7 @@ public final class Trainer {
         continueTraining(model, offset);
         calibration = HeldOutCalibration.shift(examples, offset, settings, subset -> {
             SpamModel m = new SpamModel(settings.hashBits());
-            train(m, subset, offset);
+            trainOn(m, subset, offset);
             return m;
         });
         model.words.bias += (float) calibration.applied();
@@ -94,12 +94,12 @@ public final class Trainer {
         if (model.bits != settings.hashBits()) {
             throw new IllegalArgumentException("model has " + model.bits + " hash bits, training uses " + settings.hashBits());
         }
-        train(model, examples, offset);
+        trainOn(model, examples, offset);
         for (Example e : examples) model.count(e.spam());
     }
 
     /** Trains {@code model} on {@code batch} (without counting the messages, see {@link SpamModel#count}). */
-    private void train(SpamModel model, List<Example> batch, double offset) {
+    private void trainOn(SpamModel model, List<Example> batch, double offset) {
         if (settings.orders() == 1) {
             passes(model, batch, settings.seed(), offset);
         } else {
