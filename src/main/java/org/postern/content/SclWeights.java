@@ -91,12 +91,12 @@ public final class SclWeights {
         return classifierLimit;
     }
 
-    /** The SCL (0–9) for a total score. */
     /** The lowest total that gets this SCL (1..9). */
     public double floorOf(int scl) {
         return sclFloors[scl];
     }
 
+    /** The SCL (0–9) for a total score. */
     public int sclFor(double score) {
         int scl = 0;
         for (int s = 1; s <= 9; s++) if (score >= sclFloors[s]) scl = s;
