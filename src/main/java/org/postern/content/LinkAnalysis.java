@@ -26,6 +26,9 @@ final class LinkAnalysis {
     private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[.,;:!?)\\]]+$");
     private static final Pattern WWW = Pattern.compile("^www\\.");
     private static final Pattern TRAILING_DOTS = Pattern.compile("\\.+$");
+    private static final Pattern TAB_OR_NEWLINE = Pattern.compile("[\\t\\n\\r]");
+    /** WHATWG's forbidden host code points that can still be in a host here (controls, space, {@code < > ^ | "}). */
+    private static final Pattern FORBIDDEN_IN_HOST = Pattern.compile("[\\x00-\\x20<>^|\"]");
 
     /** URLs in plain text: a scheme, or a bare www. name as mail clients linkify them. */
     static final Pattern TEXT_URL = Pattern.compile("(?i)\\b(?:https?://|ftp://|www\\.)[^\\s<>\"'`{}|\\\\^\\[\\]]+");
@@ -39,7 +42,9 @@ final class LinkAnalysis {
     }
 
     static Link of(String rawUrl, Optional<String> shownText, Link.Source source) {
-        String url = TRAILING_PUNCTUATION.matcher(rawUrl.strip()).replaceAll("");
+        // Browsers drop tabs and line breaks anywhere in a URL before parsing it (WHATWG URL), so an href that a
+        // mailer's line wrapping split still leads where its parts joined say.
+        String url = TRAILING_PUNCTUATION.matcher(TAB_OR_NEWLINE.matcher(rawUrl).replaceAll("").strip()).replaceAll("");
         Optional<String> rawHost = hostOf(url);
         boolean userInfo = hasUserInfo(url);
         boolean ipLiteral = rawHost.map(LinkAnalysis::isIpLiteral).orElse(false);
@@ -86,7 +91,8 @@ final class LinkAnalysis {
             host = colon >= 0 ? authority.substring(0, colon) : authority;
         }
         host = TRAILING_DOTS.matcher(host.toLowerCase(Locale.ROOT)).replaceAll("");
-        return host.isEmpty() ? Optional.empty() : Optional.of(host);
+        // A host with a space or another character no host may hold leads nowhere: a browser refuses the URL.
+        return host.isEmpty() || FORBIDDEN_IN_HOST.matcher(host).find() ? Optional.empty() : Optional.of(host);
     }
 
     private static boolean hasUserInfo(String url) {

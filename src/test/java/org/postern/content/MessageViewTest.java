@@ -180,6 +180,16 @@ class MessageViewTest {
         assertThat(v.links().get(8).source()).isEqualTo(Link.Source.HTML_IMAGE);
     }
 
+    /** As a browser reads an href (WHATWG URL): line breaks inside are dropped, a space left in the host breaks it. */
+    @Test
+    void anHrefSplitByLineWrappingIsReadAsABrowserReadsIt() throws IOException {
+        MessageView v = view("From: a@example.test\nContent-Type: text/html\n\n"
+                + "<a href='http://www.berkshire\neagle.example/Stories/1.html'>Local</a>\n"
+                + "<a href='http://www.berkshire\n e!\nagle.example/Stories/2.html'>Sports</a>\n");
+        assertThat(v.links()).extracting(l -> l.host().orElseThrow()).containsExactly("www.berkshireeagle.example");
+        assertThat(v.links().get(0).url()).isEqualTo("http://www.berkshireeagle.example/Stories/1.html");
+    }
+
     @Test
     void findsLinksInPlainTextIncludingUnicodeHosts() throws IOException {
         MessageView v = view(("From: a@example.test\nContent-Type: text/plain; charset=utf-8\n\n"
