@@ -103,7 +103,7 @@ public final class HeldOutCalibration {
 
     /**
      * The b that minimises the log loss of sigmoid(score + b) against the labels (Newton's method; the loss is convex
-     * in b, and with both kinds present it has a finite minimum). StrictMath, as {@link SpamModel#probability}: the
+     * in b, and with both kinds present it has a finite minimum), with {@link SpamModel#probability}'s StrictMath: the
      * same model bytes on every JVM.
      */
     static double bestShift(double[] scores, boolean[] labels) {
@@ -112,7 +112,7 @@ public final class HeldOutCalibration {
             double gradient = 0;
             double curvature = 1e-9;
             for (int i = 0; i < scores.length; i++) {
-                double p = 1 / (1 + StrictMath.exp(-(scores[i] + b)));
+                double p = SpamModel.probability(scores[i] + b);
                 gradient += p - (labels[i] ? 1 : 0);
                 curvature += p * (1 - p);
             }
