@@ -294,8 +294,7 @@ final class FeatureExtractor {
 
     private static void body(MessageView view, Features f) {
         String text = view.text();
-        // Without the CRs: mail read from a file with Unix line ends is the same length as the same mail over SMTP.
-        meta(f, "text-length", bucket(text.length() - (int) text.chars().filter(c -> c == '\r').count()));
+        meta(f, "text-length", bucket(text.length()));
         words(Tokenizer.words(text, MAX_BODY_TOKENS), BODY, BODY_PAIR, OSB_DISTANCE, "body", f);
     }
 

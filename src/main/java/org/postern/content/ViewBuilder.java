@@ -175,7 +175,9 @@ final class ViewBuilder extends AbstractContentHandler {
         long skipped = decoded.transferTo(java.io.OutputStream.nullOutputStream());
         boolean truncated = skipped > 0;
         if (!charset.isEmpty() && TextDecoding.charsetFor(charset).isEmpty()) problems.add(ParseProblem.UNKNOWN_CHARSET);
-        String text = TextDecoding.decode(buffer, buffer.length, charset);
+        // One line end, LF: the text of mail read from a file with Unix line ends and of the same mail over SMTP is
+        // the same string, for the classifier, the rules and the text budget alike.
+        String text = TextDecoding.decode(buffer, buffer.length, charset).replace("\r\n", "\n");
         if (type.equals("text/html")) {
             HtmlText.Result html = HtmlText.of(text, limits.maxLinks());
             links.addAll(html.links());
