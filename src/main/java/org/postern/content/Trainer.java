@@ -103,16 +103,21 @@ public final class Trainer {
         if (settings.orders() == 1) {
             passes(model, batch, settings.seed(), offset);
         } else {
-            // Each order starts from the same model; their average is the result (see TrainingSettings#orders).
+            // Each order starts from the same model; their average is the result (see TrainingSettings#orders). The
+            // orders are summed as they finish, so one trained order is held at a time, not all of them.
             SpamModel start = model.copy();
-            List<SpamModel> trained = new ArrayList<>();
+            float[] wordSums = new float[model.words.weights.length];
+            float[] headerSums = new float[model.header.weights.length];
+            double wordBiasSum = 0;
+            double headerBiasSum = 0;
             for (int o = 0; o < settings.orders(); o++) {
                 SpamModel m = start.copy();
                 passes(m, batch, settings.seed() + o, offset);
-                trained.add(m);
+                wordBiasSum += add(m.words, wordSums);
+                headerBiasSum += add(m.header, headerSums);
             }
-            average(trained.stream().map(m -> m.words).toList(), model.words);
-            average(trained.stream().map(m -> m.header).toList(), model.header);
+            divide(wordSums, wordBiasSum, settings.orders(), model.words);
+            divide(headerSums, headerBiasSum, settings.orders(), model.header);
         }
     }
 
@@ -125,15 +130,15 @@ public final class Trainer {
         return spam == 0 || ham == 0 ? 0 : StrictMath.log(REFERENCE_HAM_PER_SPAM * spam / ham);
     }
 
-    private static void average(List<SpamModel.View> views, SpamModel.View into) {
-        float[] sum = new float[into.weights.length];
-        double biasSum = 0;
-        for (SpamModel.View v : views) {
-            for (int i = 0; i < sum.length; i++) sum[i] += v.weights[i];
-            biasSum += v.bias;
-        }
-        for (int i = 0; i < sum.length; i++) into.weights[i] = sum[i] / views.size();
-        into.bias = (float) (biasSum / views.size());
+    /** Adds a view's weights to {@code sums}; returns its bias, to be summed by the caller. */
+    private static double add(SpamModel.View view, float[] sums) {
+        for (int i = 0; i < sums.length; i++) sums[i] += view.weights[i];
+        return view.bias;
+    }
+
+    private static void divide(float[] sums, double biasSum, int count, SpamModel.View into) {
+        for (int i = 0; i < sums.length; i++) into.weights[i] = sums[i] / count;
+        into.bias = (float) (biasSum / count);
     }
 
     /** Each view learns on its own (its own error decides whether a message teaches it), in the same shuffled order. */
