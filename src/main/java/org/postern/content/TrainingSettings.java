@@ -29,6 +29,6 @@ public record TrainingSettings(int hashBits, double learningRate, int epochs, do
     }
 
     public static TrainingSettings defaults() {
-        return new TrainingSettings(20, 0.03, 3, 0.2, 20_02L, 5);
+        return new TrainingSettings(22, 0.03, 3, 0.2, 20_02L, 5);
     }
 }
