@@ -1,6 +1,8 @@
 package org.postern.content;
 
 import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.DecoderUtil;
 import org.apache.james.mime4j.message.DefaultBodyDescriptorBuilder;
 import org.apache.james.mime4j.parser.MimeStreamParser;
 import org.apache.james.mime4j.stream.MimeConfig;
@@ -61,6 +63,40 @@ public final class MessageView implements AutoCloseable {
         List<Path> files = attachments.stream().flatMap(a -> a.file().stream()).toList();
         // A view someone forgot to close still loses its files once it is garbage.
         this.spillFiles = CLEANER.register(this, () -> deleteAll(files));
+    }
+
+    /** A view of the same message with other header fields; it shares the parts and owns no files. */
+    private MessageView(MessageView message, List<MessageHeader> headers) {
+        this.headers = List.copyOf(headers);
+        this.textParts = message.textParts;
+        this.links = message.links;
+        this.attachments = message.attachments;
+        this.parts = message.parts;
+        this.problems = message.problems;
+        this.size = message.size;
+        this.spillFiles = () -> { }; // the message's own view deletes them
+    }
+
+    /**
+     * This message with one more header field on top, as a server that adds it will pass the message on: e.g. the
+     * Received line the gateway writes, which every hop before it also wrote and a model trained on delivered mail
+     * learned from. {@code field} is "Name: value", folded or not. The returned view shares this one's parts; close
+     * this one, not it.
+     */
+    public MessageView withFieldOnTop(String field) {
+        int colon = field.indexOf(':');
+        if (colon <= 0) throw new IllegalArgumentException("not a header field: " + field);
+        String raw = ViewBuilder.unfold(field.substring(colon + 1)).strip();
+        String decoded;
+        try {
+            decoded = DecoderUtil.decodeEncodedWords(raw, DecodeMonitor.SILENT);
+        } catch (RuntimeException badEncodedWord) {
+            decoded = raw;
+        }
+        List<MessageHeader> all = new ArrayList<>(headers.size() + 1);
+        all.add(new MessageHeader(field.substring(0, colon).strip(), decoded.strip(), raw));
+        all.addAll(headers);
+        return new MessageView(this, all);
     }
 
     /** Parses a spooled message file with the gateway's default limits. */

@@ -235,7 +235,7 @@ final class ViewBuilder extends AbstractContentHandler {
     }
 
     /** RFC 5322 §2.2.3: a line break followed by white space is folding; the break goes, the white space stays. */
-    private static String unfold(String value) {
+    static String unfold(String value) {
         if (value.indexOf('\n') < 0 && value.indexOf('\r') < 0) return value;
         StringBuilder out = new StringBuilder(value.length());
         for (int i = 0; i < value.length(); i++) {

@@ -26,6 +26,18 @@ final class AddedHeaders {
 
     static String received(Evidence e, String ourHost, String ref, List<String> recipients, boolean smtpUtf8,
                            boolean extended, ZonedDateTime at) {
+        StringBuilder sb = new StringBuilder(hop(e, ourHost, smtpUtf8, extended)).append(" id ").append(ref);
+        if (recipients.size() == 1) sb.append("\r\n\tfor <").append(clean(recipients.get(0))).append(">");
+        sb.append("; ").append(RFC5322.format(at)).append("\r\n");
+        return sb.toString();
+    }
+
+    /**
+     * The start of the Received line: who connected (HELO, reverse name, address, TLS) and how (by us, with which
+     * protocol), without the per-message id, recipient and date. The content classifier reads it as the message's top
+     * hop ({@link ContentFilter#score}); it is the same for the edge and {@code explain}.
+     */
+    static String hop(Evidence e, String ourHost, boolean smtpUtf8, boolean extended) {
         String ip = e.clientIp().getHostAddress();
         StringBuilder sb = new StringBuilder("Received: from ")
                 .append(clean(e.helo().orElse("unknown")))
@@ -36,10 +48,7 @@ final class AddedHeaders {
         String with = (smtpUtf8 ? "UTF8" : "") + (extended || smtpUtf8 ? "ESMTP" : "SMTP")
                 + (e.tls().isPresent() ? "S" : "") + (e.authUser().isPresent() ? "A" : "");
         if (smtpUtf8) with = with.replace("UTF8ESMTP", "UTF8SMTP");
-        sb.append("\r\n\tby ").append(ourHost).append(" (Postern) with ").append(with).append(" id ").append(ref);
-        if (recipients.size() == 1) sb.append("\r\n\tfor <").append(clean(recipients.get(0))).append(">");
-        sb.append("; ").append(RFC5322.format(at)).append("\r\n");
-        return sb.toString();
+        return sb.append("\r\n\tby ").append(ourHost).append(" (Postern) with ").append(with).toString();
     }
 
     /**

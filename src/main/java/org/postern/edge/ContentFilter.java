@@ -72,7 +72,19 @@ final class ContentFilter {
         return new UriBlocklists(zones, dns, Units.duration(config.dns().timeout()).multipliedBy(2));
     }
 
-    SclResult score(MessageView view, Evidence e, Tenant tenant) {
+    /**
+     * Inbound mail: the classifier and every heuristic. The classifier reads the message with {@code ourHop} on top,
+     * the start of the Received line this gateway will write: in the mail a model learns from, the hop that describes
+     * the connecting client (its HELO, reverse name, address, protocol) is written by the receiving server, so a model
+     * trained on a mailbox or on mail delivered through Postern has learned from that line, and classified without it
+     * a message from a spam bot that writes no Received line of its own loses the one hop it had. Cross-validated
+     * on the SpamAssassin corpus, the receiving side's hops taken off the test mail (README, "The receiving hop"): with
+     * the line, SCL 5 caught 0.5-0.7 points more spam (with 2 / 0 more ham on two seeds), and 2-3 fewer ham scored
+     * as high as 99 % of spam.
+     * The per-message end of the line (id, recipient, date) is left out, so {@code explain} classifies as the edge did.
+     * The heuristics judge the message as received: they weigh the same client facts from the session themselves.
+     */
+    SclResult score(MessageView view, Evidence e, Tenant tenant, String ourHop) {
         // The link domains' questions run while the classifier works; their answers are collected after it.
         UriBlocklists.Pending uri = uriBlocklists.lookup(uriBlocklists.isEmpty() ? List.of() : LinkDomains.of(view, maxUriDomains));
         SclInputs.Builder in = SclInputs.builder()
@@ -88,7 +100,8 @@ final class ContentFilter {
         // that compauth finds authenticated without a DMARC record (an aligned DKIM or SPF pass) counts as aligned.
         boolean authenticated = AuthenticationVerdict.fromDomainAuthenticated(e);
         e.authentication().ifPresent(a -> in.spf(spf(a)).dkim(dkim(a)).dmarc(authenticated ? AuthResult.PASS : dmarc(a)));
-        ContentVerdict verdict = CLASSIFIER_TIME.record(() -> classifier.classify(view));
+        MessageView asDelivered = view.withFieldOnTop(ourHop);
+        ContentVerdict verdict = CLASSIFIER_TIME.record(() -> classifier.classify(asDelivered));
         in.uriListings(uri.await().hits().stream().map(h -> new UriListing(h.domain(), h.zone(), h.weight())).toList());
         return scl.calculate(verdict, view, in.build());
     }

@@ -67,15 +67,19 @@ final class EndOfData {
         return authenticator;
     }
 
-    /** The message's facts added to the session's evidence. */
-    Evidence gather(Evidence e, Tenant tenant, List<String> recipients,
-                    SenderAuthenticator.Envelope envelope, SpfResult spf, Path message, List<String> fromFields, boolean hasArcFields) throws IOException {
-        return gather(e, tenant, recipients, envelope, spf, message, fromFields, hasArcFields, RuleSubject.Direction.INBOUND);
+    /**
+     * The message's facts added to the session's evidence; {@code ourHop} is the start of the Received line this
+     * gateway will write ({@link AddedHeaders#hop}), which the content classifier reads inbound.
+     */
+    Evidence gather(Evidence e, Tenant tenant, List<String> recipients, SenderAuthenticator.Envelope envelope, SpfResult spf,
+                    Path message, List<String> fromFields, boolean hasArcFields, String ourHop) throws IOException {
+        return gather(e, tenant, recipients, envelope, spf, message, fromFields, hasArcFields, RuleSubject.Direction.INBOUND, ourHop);
     }
 
     /** As above, for mail in either direction (the tenant's transport rules see which: {@code direction: outbound}). */
     Evidence gather(Evidence e, Tenant tenant, List<String> recipients, SenderAuthenticator.Envelope envelope, SpfResult spf,
-                    Path message, List<String> fromFields, boolean hasArcFields, RuleSubject.Direction direction) throws IOException {
+                    Path message, List<String> fromFields, boolean hasArcFields, RuleSubject.Direction direction,
+                    String ourHop) throws IOException {
         Evidence authenticated = e.withAuthentication(authenticator.authenticate(envelope, spf, message, fromFields, hasArcFields));
         try (MessageView view = MessageView.parse(message, limits)) {
             AntiMalwarePolicy policy = AntiMalwarePolicy.from(tenant.document().antiMalware());
@@ -87,7 +91,7 @@ final class EndOfData {
             // malware is scanned all the same.
             SclResult scl = tenant.transportRules().envelopeOnlySclBypass(subject, now).isPresent()
                     ? new SclResult(-1, 0, 0, 0, List.of(new ContentReason(ContentReasonCode.TRUSTED, "classifier skipped: a transport rule sets SCL -1 on envelope and headers", 0)))
-                    : direction == RuleSubject.Direction.OUTBOUND ? content.scoreOutbound(view) : content.score(view, authenticated, tenant);
+                    : direction == RuleSubject.Direction.OUTBOUND ? content.scoreOutbound(view) : content.score(view, authenticated, tenant, ourHop);
             RuleOutcome rules = tenant.transportRules().evaluate(subject.withScl(scl.scl()), now);
             MalwareVerdict verdict;
             try {

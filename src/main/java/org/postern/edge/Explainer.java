@@ -172,8 +172,10 @@ public final class Explainer {
                     ? new org.postern.auth.spf.SpfResult(org.postern.auth.spf.SpfOutcome.NONE, SenderAuthenticator.domainOf(q.mailFrom()),
                             Optional.empty(), Optional.empty(), Optional.empty(), "outbound: not evaluated")
                     : endOfData.authenticator().checkSpf(envelope);
+            // The edge's Received line as it would start for this client (EHLO assumed; SMTPUTF8 when the sender needs it).
+            String ourHop = AddedHeaders.hop(e, hostname, !q.mailFrom().chars().allMatch(c -> c < 128), true);
             return endOfData.gather(e, e.transactionTenant().orElseThrow(), recipients, envelope, spf, filtered,
-                    filter.fromFields(), filter.hasArcFields(), direction);
+                    filter.fromFields(), filter.hasArcFields(), direction, ourHop);
         } catch (IOException failed) {
             throw new UncheckedIOException("cannot read " + message + ": " + failed.getMessage(), failed);
         } finally {

@@ -409,8 +409,10 @@ final class InboundSession implements SessionHandler {
             if (tx == t) tx = null;
             if (t.outbound) return completeOutbound(size);
             try {
-                evidence = ctx.endOfData().gather(evidence.withClientName(clientName()), t.tenant, t.recipients, t.authEnvelope, spfResult(t),
-                        pending.contentFile(), filter.fromFields(), filter.hasArcFields());
+                Evidence named = evidence.withClientName(clientName());
+                evidence = ctx.endOfData().gather(named, t.tenant, t.recipients, t.authEnvelope, spfResult(t),
+                        pending.contentFile(), filter.fromFields(), filter.hasArcFields(),
+                        AddedHeaders.hop(named, ctx.hostname(), t.mailFrom.smtpUtf8(), extended));
             } catch (IOException e) {
                 return failSpool(e);
             }
@@ -482,7 +484,7 @@ final class InboundSession implements SessionHandler {
             SpfResult spf = new SpfResult(SpfOutcome.NONE, domain, Optional.empty(), Optional.empty(), Optional.empty(), "outbound: not evaluated");
             try {
                 evidence = ctx.endOfData().gather(evidence.withClientName(clientName()), t.tenant, t.recipients, envelope, spf,
-                        pending.contentFile(), filter.fromFields(), filter.hasArcFields(), org.postern.rules.RuleSubject.Direction.OUTBOUND);
+                        pending.contentFile(), filter.fromFields(), filter.hasArcFields(), org.postern.rules.RuleSubject.Direction.OUTBOUND, "");
             } catch (IOException e) {
                 return failSpool(e);
             }

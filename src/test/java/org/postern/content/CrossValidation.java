@@ -37,7 +37,7 @@ public final class CrossValidation {
         }
         for (TrainingSettings s : runs) {
             if (s.hashBits() != runs.get(0).hashBits()) items = CorpusRun.read(corpus, s);
-            List<Scored> scored = evaluate(items, s);
+            List<Scored> scored = evaluate(items, s, testVariant(s));
             System.out.println(describe(s, scored));
             if (System.getProperty("floors") != null) {
                 for (String floor : System.getProperty("floors").split(",")) {
@@ -70,7 +70,31 @@ public final class CrossValidation {
     /** One scored test message: its label, SCL and the SCL's unclamped total. */
     record Scored(String entry, boolean spam, int scl, double total) { }
 
+    /**
+     * -Dpostern.testCorpus=DIR: each test message is taken from that copy of the corpus (same entry names), the
+     * heuristics from -Dpostern.testHeuristicsCorpus (default the same copy): models trained on the corpus as stored,
+     * judged on mail as something else sees it (e.g. a gateway in front of the recipient's MX).
+     */
+    static java.util.Map<String, CorpusRun.Item> testVariant(TrainingSettings s) throws java.io.IOException {
+        String dir = System.getProperty("postern.testCorpus");
+        if (dir == null) return java.util.Map.of();
+        java.util.Map<String, CorpusRun.Item> slots = new java.util.HashMap<>();
+        for (CorpusRun.Item i : CorpusRun.read(Path.of(dir), s)) slots.put(i.entry(), i);
+        String hdir = System.getProperty("postern.testHeuristicsCorpus");
+        if (hdir == null) return slots;
+        java.util.Map<String, CorpusRun.Item> out = new java.util.HashMap<>();
+        for (CorpusRun.Item i : CorpusRun.read(Path.of(hdir), s)) {
+            CorpusRun.Item v = slots.get(i.entry());
+            out.put(i.entry(), new CorpusRun.Item(v.entry(), v.spam(), v.heldOut(), v.example(), i.heuristics(), i.bcl()));
+        }
+        return out;
+    }
+
     static List<Scored> evaluate(List<CorpusRun.Item> items, TrainingSettings s) {
+        return evaluate(items, s, java.util.Map.of());
+    }
+
+    static List<Scored> evaluate(List<CorpusRun.Item> items, TrainingSettings s, java.util.Map<String, CorpusRun.Item> variant) {
         SclWeights weights = SclWeights.bundled();
         double h = Double.parseDouble(System.getProperty("heuristics", "1"));
         List<Scored> scored = new ArrayList<>();
@@ -78,7 +102,7 @@ public final class CrossValidation {
             Trainer trainer = new Trainer(s);
             List<CorpusRun.Item> test = new ArrayList<>();
             for (CorpusRun.Item i : items) {
-                if (fold(i.entry()) == k) test.add(i);
+                if (fold(i.entry()) == k) test.add(variant.getOrDefault(i.entry(), i));
                 else if (kept(i)) trainer.add(i.example());
             }
             SpamClassifier c = trainer.train();

@@ -23,6 +23,23 @@ class MessageViewTest {
     }
 
     @Test
+    void aFieldPutOnTopIsReadAsTheParserReadsOneAndLeavesTheMessageAlone() throws IOException {
+        MessageView v = view("Received: from relay.example.test ([192.0.2.1]) by mx.example.test\r\n"
+                + "From: a@example.test\r\nSubject: hi\r\n\r\nHello\r\n");
+        MessageView delivered = v.withFieldOnTop("Received: from bot.example (unknown [203.0.113.9])\r\n\tby gw.example (Postern) with SMTP");
+        assertThat(delivered.headers()).extracting(MessageHeader::name).containsExactly("Received", "Received", "From", "Subject");
+        assertThat(delivered.headers().get(0).raw()).isEqualTo("from bot.example (unknown [203.0.113.9])\tby gw.example (Postern) with SMTP");
+        assertThat(delivered.headerValues("Received")).hasSize(2).last().asString().startsWith("from relay.example.test");
+        assertThat(delivered.text()).isEqualTo(v.text());
+        assertThat(v.headers()).hasSize(3);
+        // The same message folded by a parser (a folding line break goes, the white space stays) reads alike.
+        MessageView parsed = view("Received: from bot.example (unknown [203.0.113.9])\r\n\tby gw.example (Postern) with SMTP\r\n"
+                + "Received: from relay.example.test ([192.0.2.1]) by mx.example.test\r\n"
+                + "From: a@example.test\r\nSubject: hi\r\n\r\nHello\r\n");
+        assertThat(delivered.headers()).isEqualTo(parsed.headers());
+    }
+
+    @Test
     void decodesEncodedWordHeadersAndSkipsTheMboxEnvelopeLine() throws IOException {
         MessageView v = view("""
                 From someone@example.test  Thu Aug 22 12:36:23 2002
