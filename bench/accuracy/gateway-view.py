@@ -16,13 +16,11 @@ The model is trained on the corpus as stored and tested on the copy, fold by fol
 -Dpostern.testCorpus and -Dpostern.testHeuristicsCorpus; README, "The receiving hop").
 """
 import hashlib
-import io
-import os
 import re
 import sys
-import tarfile
 
-ARCHIVES = ["easy_ham", "easy_ham_2", "hard_ham", "spam", "spam_2"]
+from corpus_copy import copy_corpus
+
 # The corpus owners' receiving servers (the top "by" hosts over the corpus) and local delivery steps.
 RECIPIENT_SIDE = re.compile(r'(?i)(^|\.)(netnoteinc\.com|jmason\.org|slashnull\.org|zzzzason\.org|taint\.org|'
                             r'pro-ns\.net|webnote\.net|midrange\.com|lerctr\.org|mothlight\.dyndns\.org|'
@@ -87,23 +85,9 @@ def convert(raw: bytes, postern: bool, full: bool) -> bytes:
     return envelope + b"\n".join(fs) + body
 
 
-def main(source: str, target: str, postern: bool, full: bool) -> None:
-    os.makedirs(target, exist_ok=True)
-    for name in ARCHIVES:
-        with tarfile.open(os.path.join(source, name + ".tar.gz")) as src, \
-                tarfile.open(os.path.join(target, name + ".tar.gz"), "w:gz") as dst:
-            for member in src:
-                if not member.isfile():
-                    continue
-                data = convert(src.extractfile(member).read(), postern, full)
-                info = tarfile.TarInfo(member.name)
-                info.size = len(data)
-                dst.addfile(info, io.BytesIO(data))
-
-
 if __name__ == "__main__":
     flags = {a for a in sys.argv[1:] if a.startswith("--")}
     paths = [a for a in sys.argv[1:] if not a.startswith("--")]
     if len(paths) != 2 or not flags <= {"--postern", "--full"}:
         sys.exit("usage: gateway-view.py [--postern [--full]] SOURCE_DIR TARGET_DIR")
-    main(paths[0], paths[1], "--postern" in flags, "--full" in flags)
+    copy_corpus(paths[0], paths[1], lambda raw: convert(raw, "--postern" in flags, "--full" in flags))

@@ -12,14 +12,10 @@ markup), with no MIME structure left, as corpora such as Enron-Spam keep mail:
 """
 import email
 import html
-import io
-import os
 import re
 import sys
-import tarfile
 
-ARCHIVES = ["easy_ham", "easy_ham_2", "hard_ham", "spam", "spam_2"]
-
+from corpus_copy import copy_corpus
 
 def strip(raw: bytes) -> bytes:
     raw = raw.replace(b"\r\n", b"\n")
@@ -58,20 +54,6 @@ def text_only(raw: bytes) -> bytes:
     return ("Subject: " + subject + "\n\n" + body).encode("utf-8", errors="replace")
 
 
-def main(source: str, target: str, convert=strip) -> None:
-    os.makedirs(target, exist_ok=True)
-    for name in ARCHIVES:
-        with tarfile.open(os.path.join(source, name + ".tar.gz")) as src, \
-                tarfile.open(os.path.join(target, name + ".tar.gz"), "w:gz") as dst:
-            for member in src:
-                if not member.isfile():
-                    continue
-                data = convert(src.extractfile(member).read())
-                info = tarfile.TarInfo(member.name)
-                info.size = len(data)
-                dst.addfile(info, io.BytesIO(data))
-
-
 if __name__ == "__main__":
     args = sys.argv[1:]
     text = args[:1] == ["--text"]
@@ -79,4 +61,4 @@ if __name__ == "__main__":
         args = args[1:]
     if len(args) != 2:
         sys.exit("usage: strip-headers.py [--text] CORPUS_DIR TARGET_DIR")
-    main(args[0], args[1], text_only if text else strip)
+    copy_corpus(args[0], args[1], text_only if text else strip)
