@@ -113,11 +113,11 @@ public final class Trainer {
             for (int o = 0; o < settings.orders(); o++) {
                 SpamModel m = start.copy();
                 passes(m, batch, settings.seed() + o, offset);
-                wordBiasSum += add(m.words, wordSums);
-                headerBiasSum += add(m.header, headerSums);
+                wordBiasSum += sumInto(m.words, wordSums);
+                headerBiasSum += sumInto(m.header, headerSums);
             }
-            divide(wordSums, wordBiasSum, settings.orders(), model.words);
-            divide(headerSums, headerBiasSum, settings.orders(), model.header);
+            averageInto(model.words, wordSums, wordBiasSum, settings.orders());
+            averageInto(model.header, headerSums, headerBiasSum, settings.orders());
         }
     }
 
@@ -131,12 +131,13 @@ public final class Trainer {
     }
 
     /** Adds a view's weights to {@code sums}; returns its bias, to be summed by the caller. */
-    private static double add(SpamModel.View view, float[] sums) {
+    private static double sumInto(SpamModel.View view, float[] sums) {
         for (int i = 0; i < sums.length; i++) sums[i] += view.weights[i];
         return view.bias;
     }
 
-    private static void divide(float[] sums, double biasSum, int count, SpamModel.View into) {
+    /** Sets a view to the average of {@code count} summed views. */
+    private static void averageInto(SpamModel.View into, float[] sums, double biasSum, int count) {
         for (int i = 0; i < sums.length; i++) into.weights[i] = sums[i] / count;
         into.bias = (float) (biasSum / count);
     }
