@@ -35,7 +35,8 @@ final class AddedHeaders {
     /**
      * The start of the Received line: who connected (HELO, reverse name, address, TLS) and how (by us, with which
      * protocol), without the per-message id, recipient and date. The content classifier reads it as the message's top
-     * hop ({@link ContentFilter#score}); it is the same for the edge and {@code explain}.
+     * hop ({@link ContentFilter#score}); it is the same for the edge and {@code explain} (which assumes the client said
+     * EHLO, as nearly every client does).
      */
     static String hop(Evidence e, String ourHost, boolean smtpUtf8, boolean extended) {
         String ip = e.clientIp().getHostAddress();
