@@ -2,7 +2,6 @@ package org.postern.content;
 
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
-import org.apache.james.mime4j.codec.DecoderUtil;
 import org.apache.james.mime4j.message.DefaultBodyDescriptorBuilder;
 import org.apache.james.mime4j.parser.MimeStreamParser;
 import org.apache.james.mime4j.stream.MimeConfig;
@@ -87,12 +86,7 @@ public final class MessageView implements AutoCloseable {
         int colon = field.indexOf(':');
         if (colon <= 0) throw new IllegalArgumentException("not a header field: " + field);
         String raw = ViewBuilder.unfold(field.substring(colon + 1)).strip();
-        String decoded;
-        try {
-            decoded = DecoderUtil.decodeEncodedWords(raw, DecodeMonitor.SILENT);
-        } catch (RuntimeException badEncodedWord) {
-            decoded = raw;
-        }
+        String decoded = ViewBuilder.decodedWords(raw, DecodeMonitor.SILENT).orElse(raw);
         List<MessageHeader> all = new ArrayList<>(headers.size() + 1);
         all.add(new MessageHeader(field.substring(0, colon).strip(), decoded.strip(), raw));
         all.addAll(headers);

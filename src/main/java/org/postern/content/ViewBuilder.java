@@ -106,14 +106,9 @@ final class ViewBuilder extends AbstractContentHandler {
             raw = raw.substring(0, limits.maxHeaderChars());
             problems.add(ParseProblem.HEADER_TRUNCATED);
         }
-        String decoded;
-        try {
-            decoded = DecoderUtil.decodeEncodedWords(raw, monitor);
-        } catch (RuntimeException badEncodedWord) {
-            decoded = raw;
-            problems.add(ParseProblem.MALFORMED_HEADER);
-        }
-        headers.add(new MessageHeader(field.getName().strip(), decoded.strip(), raw));
+        Optional<String> decoded = decodedWords(raw, monitor);
+        if (decoded.isEmpty()) problems.add(ParseProblem.MALFORMED_HEADER);
+        headers.add(new MessageHeader(field.getName().strip(), decoded.orElse(raw).strip(), raw));
     }
 
     @Override
@@ -215,12 +210,17 @@ final class ViewBuilder extends AbstractContentHandler {
         String name = md.getContentDispositionFilename();
         if (name == null || name.isBlank()) name = md.getContentTypeParameters().get("name");
         if (name == null || name.isBlank()) return Optional.empty();
+        // A broken encoded word in a file name: the name as written is still a name.
+        return Optional.of(decodedWords(name, monitor).orElse(name).strip());
+    }
+
+    /** The value with its RFC 2047 encoded words decoded; empty when one is too broken to decode. */
+    static Optional<String> decodedWords(String value, DecodeMonitor monitor) {
         try {
-            name = DecoderUtil.decodeEncodedWords(name, monitor);
-        } catch (RuntimeException keepAsWritten) {
-            // a broken encoded word in a file name: the name as written is still a name
+            return Optional.of(DecoderUtil.decodeEncodedWords(value, monitor));
+        } catch (RuntimeException brokenEncodedWord) {
+            return Optional.empty();
         }
-        return Optional.of(name.strip());
     }
 
     private static String rawValue(Field field) {
