@@ -28,9 +28,10 @@ final class FeatureExtractor {
     /**
      * The version of the features below; stored in every model file. 2: header field names and order, Received words.
      * 3: the header view ({@link #headerGrams}). 4: the receiving side's fields ({@link #RECEIVING_SIDE}) and
-     * signature values left out.
+     * signature values left out. 5: the Received hops' dates and {@code for} clauses left out
+     * ({@link #hopWithoutDateOrRecipient}).
      */
-    static final int FEATURE_SET = 4;
+    static final int FEATURE_SET = 5;
     /** How much of the header block the header view reads. */
     static final int MAX_HEADER_CHARS = 3000;
     static final int MAX_BODY_TOKENS = 3000;
@@ -50,6 +51,7 @@ final class FeatureExtractor {
     private static final Pattern RECEIVED_IP = Pattern.compile("\\[(\\d{1,3})\\.(\\d{1,3})\\.\\d{1,3}\\.\\d{1,3}\\]");
     private static final Pattern RECEIVED_WITH = Pattern.compile("(?i)\\swith\\s+(\\w+)");
     private static final Pattern HOSTNAME = Pattern.compile("(?i)^[a-z0-9-]+(\\.[a-z0-9-]+)+$");
+    private static final Pattern HOP_RECIPIENT = Pattern.compile("(?i)\\sfor\\s+<?[^\\s;>]*>?");
 
     private FeatureExtractor() {
     }
@@ -92,7 +94,8 @@ final class FeatureExtractor {
             } else if (archived(name) || PER_MESSAGE_HEADERS.contains(name)) {
                 continue;
             }
-            String value = SIGNATURES.contains(name) ? SIGNATURE_VALUES.matcher(h.raw()).replaceAll("$1=") : h.raw();
+            String value = SIGNATURES.contains(name) ? SIGNATURE_VALUES.matcher(h.raw()).replaceAll("$1=")
+                    : name.equals("received") ? hopWithoutDateOrRecipient(h.raw()) : h.raw();
             block.append(h.name()).append(": ").append(WHITESPACE.matcher(value.strip()).replaceAll(" ")).append(' ');
             if (block.length() >= MAX_HEADER_CHARS) break;
         }
@@ -159,11 +162,25 @@ final class FeatureExtractor {
     private static void receivedWords(MessageView view, Features f) {
         List<String> hops = view.headerValues("Received");
         for (String hop : hops.subList(Math.max(0, hops.size() - ORIGIN_HOPS), hops.size())) {
-            for (String w : Tokenizer.words(hop, 40)) {
+            for (String w : Tokenizer.words(hopWithoutDateOrRecipient(hop), 40)) {
                 if (w.chars().allMatch(Character::isDigit)) continue;
                 meta(f, "received-word", w);
             }
         }
+    }
+
+    /**
+     * A Received hop as the views read it: without its date (after the last {@code ;}) and without its {@code for}
+     * clause. The date says when a corpus was collected, not what a message is: trained on it, a model learned which
+     * months and daylight-saving zones its spam and ham came in (in the SpamAssassin corpus "received-word=jul" and
+     * "pdt" were among the strongest ham signs), and at the gateway, where every message arrives today, its verdicts
+     * would drift with the season. The {@code for} clause names the recipient: in a corpus, which mailbox (spam trap
+     * or person) a message reached; at the gateway a tenant's user, whose own mail must not be judged by how much spam
+     * that address gets. Postern's own hop leaves both out for the same reasons ({@code AddedHeaders.hop}).
+     */
+    static String hopWithoutDateOrRecipient(String hop) {
+        int semicolon = hop.lastIndexOf(';');
+        return HOP_RECIPIENT.matcher(semicolon < 0 ? hop : hop.substring(0, semicolon)).replaceAll(" ");
     }
 
     private static void subject(MessageView view, Features f) {

@@ -140,6 +140,32 @@ class SpamClassifierTest {
     }
 
     @Test
+    void receivedHopsAreReadWithoutTheirDateOrRecipient() {
+        String july = received("Mon, 22 Jul 2002 09:03:37 -0700 (PDT)", "trap17@collector.example");
+        String january = received("Thu, 9 Jan 2003 21:14:02 -0800 (PST)", "alice@tenant.example");
+        String other = july.replace("helo.sender.example", "dsl-77.isp.example");
+        int[] wordsJuly = FeatureExtractor.extract(SampleMail.view(july)).indexes(20);
+        int[] gramsJuly = FeatureExtractor.headerGrams(SampleMail.view(july), Features.plain()).indexes(20);
+        // When and to whom a hop carried the message teach a model its corpus (and, at the gateway, the season).
+        assertThat(FeatureExtractor.extract(SampleMail.view(january)).indexes(20)).isEqualTo(wordsJuly);
+        assertThat(FeatureExtractor.headerGrams(SampleMail.view(january), Features.plain()).indexes(20)).isEqualTo(gramsJuly);
+        // Who sent it still does.
+        assertThat(FeatureExtractor.extract(SampleMail.view(other)).indexes(20)).isNotEqualTo(wordsJuly);
+        assertThat(FeatureExtractor.headerGrams(SampleMail.view(other), Features.plain()).indexes(20)).isNotEqualTo(gramsJuly);
+        Features recorded = FeatureExtractor.extract(SampleMail.view(july), Features.recording());
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int slot : recorded.indexes(20)) recorded.nameOf(slot, 20).ifPresent(names::add);
+        assertThat(names).contains("received-word=helo.sender.example", "received-word=esmtp")
+                .doesNotContain("received-word=jul", "received-word=pdt", "received-word=trap17", "received-word=collector.example");
+    }
+
+    private static String received(String date, String recipient) {
+        return "Received: from helo.sender.example (out.sender.example [192.0.2.7])\n"
+                + "\tby mx.collector.example (Postfix) with ESMTP id 4F2A1B\n\tfor <" + recipient + ">; " + date + "\n"
+                + "From: News <news@sender.example>\nSubject: hello\nDate: Mon, 22 Jul 2002 09:00:00 -0700\n\nbody text\n";
+    }
+
+    @Test
     void feedbackChangesTheVerdictAtOnce() {
         SpamClassifier c = SampleMail.trained(30);
         MessageView disguised = SampleMail.view(SampleMail.ham(7).replace("Alice", "Mallory"));
