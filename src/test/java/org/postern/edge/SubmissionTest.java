@@ -405,7 +405,12 @@ class SubmissionTest {
     static JsonNode queued(String ref) throws IOException {
         try (Stream<Path> files = Files.list(dir.resolve("spool/queue"))) {
             for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".env.json")).toList()) {
-                JsonNode env = JSON.readTree(f.toFile());
+                JsonNode env;
+                try {
+                    env = JSON.readTree(f.toFile());
+                } catch (java.io.FileNotFoundException delivered) {
+                    continue; // another message's envelope, delivered (and removed) since the listing
+                }
                 if (env.get("ref").asText().equals(ref) && env.get("direction").asText().equals("OUTBOUND")) return env;
             }
         }
