@@ -50,9 +50,9 @@ public final class CrossValidation {
                 }
             }
             if (System.getenv("DUMP") != null) {
-                scored.stream().filter(x -> !x.spam()).sorted(Comparator.comparingDouble(Scored::total).reversed()).limit(30)
+                scored.stream().filter(x -> !x.spam()).sorted(Comparator.comparingDouble(Scored::total).reversed()).limit(Long.parseLong(System.getenv().getOrDefault("DUMPN", "30")))
                         .forEach(x -> System.out.printf(Locale.ROOT, "  ham  %7.2f SCL %d %s%n", x.total(), x.scl(), x.entry() + "  " + PARTS.get(x.entry())));
-                scored.stream().filter(Scored::spam).sorted(Comparator.comparingDouble(Scored::total)).limit(30)
+                scored.stream().filter(Scored::spam).sorted(Comparator.comparingDouble(Scored::total)).limit(Long.parseLong(System.getenv().getOrDefault("DUMPN", "30")))
                         .forEach(x -> System.out.printf(Locale.ROOT, "  spam %7.2f SCL %d %s%n", x.total(), x.scl(), x.entry() + "  " + PARTS.get(x.entry())));
             }
         }

@@ -159,6 +159,29 @@ class SpamClassifierTest {
                 .doesNotContain("received-word=jul", "received-word=pdt", "received-word=trap17", "received-word=collector.example");
     }
 
+    @Test
+    void theHeaderViewLeavesTheListServersFieldsToTheWordView() {
+        String sent = "From: Jazzy <jazzy@newmail334.example>\nSubject: new page\n"
+                + "List-Unsubscribe: <mailto:leave-4711@bulk.example>\n";
+        String listFields = "Sender: fork-admin@xent.example\nErrors-To: fork-admin@xent.example\nX-BeenThere: fork@xent.example\n"
+                + "X-Mailman-Version: 2.0.11\nList-Help: <mailto:fork-request@xent.example?subject=help>\n"
+                + "List-Post: <mailto:fork@xent.example>\nList-Id: Friends of Rohit <fork.xent.example>\n"
+                + "List-Archive: <http://xent.example/pipermail/fork/>\n";
+        String posted = sent + listFields + "\nCome see the most beautiful pictures\n";
+        String withoutList = sent + "Sender: fork-admin@xent.example\n\nCome see the most beautiful pictures\n";
+        // The list's hundreds of 4-grams outvoted what the sender wrote; its fields count in the word view instead.
+        assertThat(FeatureExtractor.headerGrams(SampleMail.view(posted), Features.plain()).indexes(20))
+                .isEqualTo(FeatureExtractor.headerGrams(SampleMail.view(withoutList), Features.plain()).indexes(20));
+        Features grams = FeatureExtractor.headerGrams(SampleMail.view(posted), Features.recording());
+        java.util.Set<String> gramNames = new java.util.HashSet<>();
+        for (int slot : grams.indexes(20)) grams.nameOf(slot, 20).ifPresent(gramNames::add);
+        assertThat(gramNames).contains("header 4-gram 'leav'", "header 4-gram 'jazz'").doesNotContain("header 4-gram 'ohit'", "header 4-gram 'iper'");
+        Features words = FeatureExtractor.extract(SampleMail.view(posted), Features.recording());
+        java.util.Set<String> wordNames = new java.util.HashSet<>();
+        for (int slot : words.indexes(20)) words.nameOf(slot, 20).ifPresent(wordNames::add);
+        assertThat(wordNames).contains("header-name=x-beenthere", "header-name=list-id", "list-id=true");
+    }
+
     private static String received(String date, String recipient) {
         return "Received: from helo.sender.example (out.sender.example [192.0.2.7])\n"
                 + "\tby mx.collector.example (Postfix) with ESMTP id 4F2A1B\n\tfor <" + recipient + ">; " + date + "\n"
