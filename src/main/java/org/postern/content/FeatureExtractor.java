@@ -123,9 +123,13 @@ final class FeatureExtractor {
             "list-subscribe", "list-archive", "list-owner", "x-beenthere", "x-mailman-version", "errors-to",
             "x-mailing-list", "mailing-list", "x-loop", "x-list-admin", "x-unsubscription-info", "x-google-loop");
 
-    /** Fields written per recipient or per message: their 4-grams would only tell messages apart, not kinds. */
+    /**
+     * Fields written per recipient or per message, and the other fields that hold when the message was sent: their
+     * 4-grams would tell messages apart or teach a corpus's months (as the hops' dates did), not kinds. Their names
+     * still count in the word view.
+     */
     private static final java.util.Set<String> PER_MESSAGE_HEADERS = java.util.Set.of("to", "cc", "message-id", "date",
-            "references", "in-reply-to");
+            "references", "in-reply-to", "resent-date", "x-original-date", "x-originalarrivaltime");
 
     /** Every character 4-gram of {@code text}, named "{@code where} 'gram'". */
     private static void fourGrams(String text, int namespace, String where, Features f) {
@@ -133,11 +137,12 @@ final class FeatureExtractor {
     }
 
     /**
-     * Fields a mailbox, archive or earlier filter adds: they say where a message was stored, not what it is, and
-     * would teach the model its training corpus.
+     * Fields a mailbox, archive, delivery agent or earlier filter adds (Exim's Delivery-date and Envelope-to, Yahoo's
+     * X-Apparently-To): they say where a message was stored, not what it is, and would teach the model its training
+     * corpus (Delivery-date: 176 of the SpamAssassin corpus's 4,149 ham, 532 of its 1,897 spam).
      */
     private static final java.util.Set<String> ARCHIVE_HEADERS = java.util.Set.of("x-keywords", "x-status", "delivered-to",
-            "status", "x-uid", "return-path", "x-original-to", "received");
+            "status", "x-uid", "return-path", "x-original-to", "received", "delivery-date", "envelope-to", "x-apparently-to");
 
     /**
      * Fields the receiving side adds on top of the message, after the point where a gateway classifies it: the

@@ -140,13 +140,14 @@ class SpamClassifierTest {
     }
 
     @Test
-    void receivedHopsAreReadWithoutTheirDateOrRecipient() {
+    void receivedHopsAndDatesAreReadWithoutWhenOrForWhom() {
         String july = received("Mon, 22 Jul 2002 09:03:37 -0700 (PDT)", "trap17@collector.example");
         String january = received("Thu, 9 Jan 2003 21:14:02 -0800 (PST)", "alice@tenant.example");
         String other = july.replace("helo.sender.example", "dsl-77.isp.example");
         int[] wordsJuly = FeatureExtractor.extract(SampleMail.view(july)).indexes(20);
         int[] gramsJuly = FeatureExtractor.headerGrams(SampleMail.view(july), Features.plain()).indexes(20);
-        // When and to whom a hop carried the message teach a model its corpus (and, at the gateway, the season).
+        // When and to whom a hop carried the message teach a model its corpus (and, at the gateway, the season); so do
+        // the fields a delivery agent adds (Exim's Delivery-date and Envelope-to) and the dates other fields repeat.
         assertThat(FeatureExtractor.extract(SampleMail.view(january)).indexes(20)).isEqualTo(wordsJuly);
         assertThat(FeatureExtractor.headerGrams(SampleMail.view(january), Features.plain()).indexes(20)).isEqualTo(gramsJuly);
         // Who sent it still does.
@@ -155,8 +156,10 @@ class SpamClassifierTest {
         Features recorded = FeatureExtractor.extract(SampleMail.view(july), Features.recording());
         java.util.Set<String> names = new java.util.HashSet<>();
         for (int slot : recorded.indexes(20)) recorded.nameOf(slot, 20).ifPresent(names::add);
-        assertThat(names).contains("received-word=helo.sender.example", "received-word=esmtp")
-                .doesNotContain("received-word=jul", "received-word=pdt", "received-word=trap17", "received-word=collector.example");
+        assertThat(names).contains("received-word=helo.sender.example", "received-word=esmtp",
+                        "header-name=x-originalarrivaltime", "header-name=x-original-date")
+                .doesNotContain("received-word=jul", "received-word=pdt", "received-word=trap17", "received-word=collector.example",
+                        "header-name=delivery-date", "header-name=envelope-to");
     }
 
     @Test
@@ -185,6 +188,8 @@ class SpamClassifierTest {
     private static String received(String date, String recipient) {
         return "Received: from helo.sender.example (out.sender.example [192.0.2.7])\n"
                 + "\tby mx.collector.example (Postfix) with ESMTP id 4F2A1B\n\tfor <" + recipient + ">; " + date + "\n"
+                + "Delivery-date: " + date + "\nEnvelope-to: " + recipient + "\n"
+                + "X-OriginalArrivalTime: " + date + "\nX-Original-Date: " + date + "\n"
                 + "From: News <news@sender.example>\nSubject: hello\nDate: Mon, 22 Jul 2002 09:00:00 -0700\n\nbody text\n";
     }
 
