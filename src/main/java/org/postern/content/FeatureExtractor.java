@@ -28,8 +28,10 @@ final class FeatureExtractor {
     /**
      * The version of the features below; stored in every model file. 2: header field names and order, Received words.
      * 3: the header view ({@link #headerGrams}). 4: the receiving side's fields ({@link #RECEIVING_SIDE}) and
-     * signature values left out. 5: the Received hops' dates and {@code for} clauses left out
-     * ({@link #hopWithoutDateOrRecipient}), and the list server's fields from the header view ({@link #LIST_SERVER_FIELDS}).
+     * signature values left out. 5: what a corpus's collection taught left out: the Received hops' dates and
+     * {@code for} clauses ({@link #hopWithoutDateOrRecipient}), the delivery agent's fields ({@link #ARCHIVE_HEADERS})
+     * and repeated dates ({@link #PER_MESSAGE_HEADERS}); the list server's fields out of the header view
+     * ({@link #LIST_SERVER_FIELDS}).
      */
     static final int FEATURE_SET = 5;
     /** How much of the header block the header view reads. */

@@ -50,9 +50,10 @@ public final class CrossValidation {
                 }
             }
             if (System.getenv("DUMP") != null) {
-                scored.stream().filter(x -> !x.spam()).sorted(Comparator.comparingDouble(Scored::total).reversed()).limit(Long.parseLong(System.getenv().getOrDefault("DUMPN", "30")))
+                long shown = Long.parseLong(System.getenv().getOrDefault("DUMPN", "30")); // highest ham, lowest spam
+                scored.stream().filter(x -> !x.spam()).sorted(Comparator.comparingDouble(Scored::total).reversed()).limit(shown)
                         .forEach(x -> System.out.printf(Locale.ROOT, "  ham  %7.2f SCL %d %s%n", x.total(), x.scl(), x.entry() + "  " + PARTS.get(x.entry())));
-                scored.stream().filter(Scored::spam).sorted(Comparator.comparingDouble(Scored::total)).limit(Long.parseLong(System.getenv().getOrDefault("DUMPN", "30")))
+                scored.stream().filter(Scored::spam).sorted(Comparator.comparingDouble(Scored::total)).limit(shown)
                         .forEach(x -> System.out.printf(Locale.ROOT, "  spam %7.2f SCL %d %s%n", x.total(), x.scl(), x.entry() + "  " + PARTS.get(x.entry())));
             }
         }
@@ -105,8 +106,9 @@ public final class CrossValidation {
             for (CorpusRun.Item i : items) {
                 if (testArchives == null ? fold(i.entry()) == k : inArchives(i.entry(), testArchives)) {
                     test.add(variant.getOrDefault(i.entry(), i));
+                } else if (kept(i)) {
+                    trainer.add(i.example());
                 }
-                else if (kept(i)) trainer.add(i.example());
             }
             SpamClassifier c = trainer.train();
             for (CorpusRun.Item i : test) {
