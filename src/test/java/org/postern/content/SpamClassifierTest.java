@@ -110,8 +110,7 @@ class SpamClassifierTest {
                 + "To: someone@example.org\nSubject: hello\n\nbody\n";
         MessageView view = SampleMail.view(hops);
         Features f = FeatureExtractor.headerGrams(view, Features.recording());
-        java.util.Set<String> grams = new java.util.HashSet<>();
-        for (int slot : f.indexes(20)) f.nameOf(slot, 20).ifPresent(grams::add);
+        java.util.Set<String> grams = namesOf(f);
         assertThat(grams).contains("header 4-gram 'e.ex'", "header 4-gram 'a.ex'", "header 4-gram 'hell'")
                 .doesNotContain("header 4-gram 'inne'", "header 4-gram 'mail'", "header 4-gram 'some'");
     }
@@ -133,8 +132,7 @@ class SpamClassifierTest {
                 + "\th=from:to:subject; bh=QWERTYUIOPasdfghjkl0123456789=;\n\tb=MNBVCXZLKJHGFDSApoiuytrewq98765\n"
                 + "From: News <news@sender.example>\nSubject: hello\n\nbody\n";
         Features f = FeatureExtractor.headerGrams(SampleMail.view(message), Features.recording());
-        java.util.Set<String> grams = new java.util.HashSet<>();
-        for (int slot : f.indexes(20)) f.nameOf(slot, 20).ifPresent(grams::add);
+        java.util.Set<String> grams = namesOf(f);
         assertThat(grams).contains("header 4-gram 'hell'", "header 4-gram 's=se'", "header 4-gram 'd=se'", "header 4-gram 'bh=;'")
                 .doesNotContain("header 4-gram 'ZQXJ'", "header 4-gram 'rece'", "header 4-gram 'QWER'", "header 4-gram 'MNBV'");
     }
@@ -154,8 +152,7 @@ class SpamClassifierTest {
         assertThat(FeatureExtractor.extract(SampleMail.view(other)).indexes(20)).isNotEqualTo(wordsJuly);
         assertThat(FeatureExtractor.headerGrams(SampleMail.view(other), Features.plain()).indexes(20)).isNotEqualTo(gramsJuly);
         Features recorded = FeatureExtractor.extract(SampleMail.view(july), Features.recording());
-        java.util.Set<String> names = new java.util.HashSet<>();
-        for (int slot : recorded.indexes(20)) recorded.nameOf(slot, 20).ifPresent(names::add);
+        java.util.Set<String> names = namesOf(recorded);
         assertThat(names).contains("received-word=helo.sender.example", "received-word=esmtp",
                         "header-name=x-originalarrivaltime", "header-name=x-original-date")
                 .doesNotContain("received-word=jul", "received-word=pdt", "received-word=trap17", "received-word=collector.example",
@@ -176,13 +173,18 @@ class SpamClassifierTest {
         assertThat(FeatureExtractor.headerGrams(SampleMail.view(posted), Features.plain()).indexes(20))
                 .isEqualTo(FeatureExtractor.headerGrams(SampleMail.view(withoutList), Features.plain()).indexes(20));
         Features grams = FeatureExtractor.headerGrams(SampleMail.view(posted), Features.recording());
-        java.util.Set<String> gramNames = new java.util.HashSet<>();
-        for (int slot : grams.indexes(20)) grams.nameOf(slot, 20).ifPresent(gramNames::add);
+        java.util.Set<String> gramNames = namesOf(grams);
         assertThat(gramNames).contains("header 4-gram 'leav'", "header 4-gram 'jazz'").doesNotContain("header 4-gram 'ohit'", "header 4-gram 'iper'");
         Features words = FeatureExtractor.extract(SampleMail.view(posted), Features.recording());
-        java.util.Set<String> wordNames = new java.util.HashSet<>();
-        for (int slot : words.indexes(20)) words.nameOf(slot, 20).ifPresent(wordNames::add);
+        java.util.Set<String> wordNames = namesOf(words);
         assertThat(wordNames).contains("header-name=x-beenthere", "header-name=list-id", "list-id=true");
+    }
+
+    /** The names of a recorded message's features, as the classifier's reasons print them. */
+    private static java.util.Set<String> namesOf(Features recorded) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int slot : recorded.indexes(20)) recorded.nameOf(slot, 20).ifPresent(names::add);
+        return names;
     }
 
     private static String received(String date, String recipient) {
