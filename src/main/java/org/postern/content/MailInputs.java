@@ -55,7 +55,22 @@ public final class MailInputs {
         }
     }
 
+    /**
+     * Reads one file, and names it in any failure that does not already: commons-compress and java.util.zip say "Not
+     * in GZIP format" or "Corrupted TAR archive", which in a directory of hundreds of archives leaves the
+     * administrator guessing which one.
+     */
     private static void forEachInFile(Path file, boolean maySplit, MessageConsumer consumer) throws IOException {
+        try {
+            readFile(file, maySplit, consumer);
+        } catch (IOException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains(file.toString())) throw e;
+            throw new IOException(file + ": " + message, e);
+        }
+    }
+
+    private static void readFile(Path file, boolean maySplit, MessageConsumer consumer) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".zip")) {
             forEachInZip(file, consumer);
@@ -97,8 +112,14 @@ public final class MailInputs {
             new Compression(".bz2", "", in -> new BZip2CompressorInputStream(in, true)),
             new Compression(".xz", "", in -> new XZCompressorInputStream(in, true)));
 
+    /**
+     * A tar stream that ends before its first entry is no archive at all (a few bytes of anything decompress to that)
+     * or an empty one: either way not the mail the administrator meant, so it is an error, not zero messages.
+     */
     private static void forEachInTar(String archive, TarArchiveInputStream tar, MessageConsumer consumer) throws IOException {
-        for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+        TarArchiveEntry e = tar.getNextEntry();
+        if (e == null) throw new IOException(archive + ": no entries: not a tar archive, or an empty one");
+        for (; e != null; e = tar.getNextEntry()) {
             if (e.isFile()) forEntry(archive, e.getName(), tar, consumer);
         }
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MailInputsTest {
 
@@ -111,6 +112,33 @@ class MailInputsTest {
         }
         assertThat(read(folder)).extracting(Seen::name).containsExactly(mboxGz + "#1", mboxGz + "#2", emlXz.toString());
         assertThat(read(emlXz)).containsExactly(new Seen(emlXz.toString(), "Subject: one\n\nx\n"));
+    }
+
+    @Test
+    void aBrokenOrEmptyArchiveIsAnErrorThatNamesTheFile(@TempDir Path dir) throws IOException {
+        Path notGzip = Files.writeString(dir.resolve("plain.tar.gz"), "Subject: not compressed\n\nx\n");
+        Path notZip = Files.writeString(dir.resolve("corpus.zip"), "hello");
+        Path notTar = dir.resolve("short.tar.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(notTar))) {
+            out.write("not a tar\n".getBytes(StandardCharsets.UTF_8)); // decompresses to less than one tar block
+        }
+        Path corrupt = dir.resolve("corrupt.tgz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(corrupt))) {
+            out.write("garbage that is no tar header ".repeat(100).getBytes(StandardCharsets.UTF_8));
+        }
+        Path empty = dir.resolve("empty.tar");
+        writeTar(empty, Map.of(), out -> out);
+
+        for (Path broken : List.of(notGzip, notZip, notTar, corrupt, empty)) {
+            assertThatThrownBy(() -> read(broken)).as(broken.toString())
+                    .isInstanceOf(IOException.class).hasMessageStartingWith(broken + ": ");
+        }
+        assertThatThrownBy(() -> read(notTar)).hasMessageContaining("not a tar archive, or an empty one");
+        // In a directory the broken file is named too, not only its library's complaint.
+        Path folder = Files.createDirectory(dir.resolve("folder"));
+        Files.writeString(folder.resolve("a.eml"), "Subject: fine\n\nx\n");
+        Files.copy(notGzip, folder.resolve("b.tar.gz"));
+        assertThatThrownBy(() -> read(folder)).hasMessageStartingWith(folder.resolve("b.tar.gz") + ": ");
     }
 
     private interface Compressor {
