@@ -76,10 +76,11 @@ public final class SpamClassifier {
         int[] wordSlots = words.indexes(model.bits);
         int[] headerSlots = header.indexes(model.bits);
         double signs = MessageSigns.weight(view, SclWeights.bundled());
-        double score = model.scoreWithSigns(new SpamModel.Slots(wordSlots, headerSlots, signs));
+        SpamModel.Slots slots = new SpamModel.Slots(wordSlots, headerSlots, signs);
+        double score = model.scoreWithSigns(slots);
+        SpamModel.Parts parts = model.parts(slots);
         double p = SpamModel.probability(score);
-        String detail = String.format(Locale.ROOT, "p=%.4f; log-odds %.2f%s; %s", p, score,
-                signs == 0 ? "" : String.format(Locale.ROOT, " (message signs %+.2f)", signs),
+        String detail = String.format(Locale.ROOT, "p=%.4f; log-odds %.2f (%s); %s", p, score, parts.describe(),
                 // Named in the direction of the classifier's own part, the weight its SCL reason shows.
                 strongest(words, wordSlots, header, headerSlots, score - signs > 0));
         return new ContentVerdict(p, List.of(new ContentReason(ContentReasonCode.CLASSIFIER, detail, 0)), signs);

@@ -88,6 +88,24 @@ final class SpamModel {
         return words.score(slots.words()) + HEADER_SHARE * header.score(slots.header());
     }
 
+    /**
+     * Where a message's log-odds come from: the sum of its word-view weights, of its header-view weights (at
+     * {@link #HEADER_SHARE}), the views' biases (what the model says of any message before reading it) and the
+     * message's own signs. Named in every verdict, so that a score made of hundreds of small weights, none of which
+     * the five strongest features explain, still shows which view it came from.
+     */
+    record Parts(double words, double header, double base, double signs) {
+        String describe() {
+            String line = String.format(java.util.Locale.ROOT, "words %+.2f, header %+.2f, base %+.2f", words, header, base);
+            return signs == 0 ? line : line + String.format(java.util.Locale.ROOT, ", message signs %+.2f", signs);
+        }
+    }
+
+    Parts parts(Slots slots) {
+        return new Parts(words.score(slots.words()) - words.bias, HEADER_SHARE * (header.score(slots.header()) - header.bias),
+                words.bias + HEADER_SHARE * header.bias, slots.signs());
+    }
+
     /** The log-odds with the message's own signs: the total the views learn on, and the spam probability's. */
     double scoreWithSigns(Slots slots) {
         return score(slots) + slots.signs();

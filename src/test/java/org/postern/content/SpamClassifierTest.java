@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class SpamClassifierTest {
 
@@ -95,6 +96,25 @@ class SpamClassifierTest {
         assertThat(spam.logOdds() - ham.logOdds()).as("spam %s, ham %s", spam.spamProbability(), ham.spamProbability())
                 .isGreaterThan(1.0);
         assertThat(ham.reasons().get(0).detail()).contains("ham signs: header 4-gram '");
+        // The verdict says which view the log-odds came from, and the parts it names add up to them.
+        for (ContentVerdict v : List.of(spam, ham)) {
+            double[] parts = parts(v);
+            assertThat(parts[0] + parts[1] + parts[2] + parts[3]).as(v.reasons().toString()).isCloseTo(v.logOdds(), within(0.02));
+        }
+        assertThat(parts(spam)[1]).as(spam.reasons().toString()).isPositive();
+        assertThat(parts(ham)[1]).as(ham.reasons().toString()).isNegative();
+    }
+
+    private static final java.util.regex.Pattern PARTS = java.util.regex.Pattern.compile(
+            "log-odds -?\\d+\\.\\d+ \\(words ([-+]\\d+\\.\\d+), header ([-+]\\d+\\.\\d+), base ([-+]\\d+\\.\\d+)"
+                    + "(?:, message signs ([-+]\\d+\\.\\d+))?\\)");
+
+    /** The words, header, base and message-signs parts a verdict names (signs 0 when it names none). */
+    private static double[] parts(ContentVerdict v) {
+        java.util.regex.Matcher m = PARTS.matcher(v.reasons().get(0).detail());
+        if (!m.find()) throw new AssertionError("no log-odds parts in " + v.reasons());
+        return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)),
+                m.group(4) == null ? 0 : Double.parseDouble(m.group(4))};
     }
 
     private static double headerScore(SpamClassifier c, String message) {
