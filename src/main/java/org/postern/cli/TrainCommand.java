@@ -73,7 +73,10 @@ public final class TrainCommand implements Runnable {
             System.out.printf(Locale.ROOT, "trained on %d spam and %d ham messages in %.1f s; wrote %s (%d bytes)%n",
                     trainer.spamCount(), trainer.size() - trainer.spamCount(), (System.nanoTime() - start) / 1e9,
                     model, Files.size(model));
-            if (!updating) System.out.println(trainer.calibration().describe());
+            if (!updating) {
+                System.out.println(trainer.calibration().describe());
+                if (trainer.calibration().measured()) System.out.println(trainer.calibration().estimate().describe());
+            }
         } catch (IOException e) {
             throw new Postern.CliFailure(e.getMessage());
         } catch (OutOfMemoryError e) {

@@ -54,12 +54,19 @@ class HeldOutCalibrationTest {
         CorpusRun.Metrics calibrated = CorpusRun.evaluate(items, classifier);
         classifier.model().words.bias -= (float) shift.applied();
         CorpusRun.Metrics uncalibrated = CorpusRun.evaluate(items, classifier);
-        String report = shift.describe() + "\ncalibrated: " + calibrated.describe() + "\nuncalibrated: " + uncalibrated.describe();
+        String report = shift.describe() + "\n" + shift.estimate().describe() + "\ncalibrated: " + calibrated.describe()
+                + "\nuncalibrated: " + uncalibrated.describe();
 
         System.out.println(report);
         assertThat(shift.applied()).as(report).isGreaterThan(0.5);
         assertThat(calibrated.spamAtScl5() - uncalibrated.spamAtScl5()).as(report)
                 .isGreaterThanOrEqualTo((int) (0.03 * calibrated.spam()));
         assertThat(calibrated.hamAtScl5()).as(report).isLessThanOrEqualTo((int) Math.ceil(0.003 * calibrated.ham()));
+        // What train prints as its held-out estimate foretells the model on the fifth it never saw.
+        HeldOutCalibration.Estimate estimate = shift.estimate();
+        assertThat(estimate.spam() + estimate.ham()).isEqualTo(trainer.size());
+        assertThat((double) estimate.spamAtJunk() / estimate.spam()).as(report)
+                .isCloseTo((double) calibrated.spamAtScl5() / calibrated.spam(), within(0.03));
+        assertThat((double) estimate.hamAtJunk() / estimate.ham()).as(report).isLessThanOrEqualTo(0.003);
     }
 }
