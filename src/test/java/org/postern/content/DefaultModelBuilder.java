@@ -32,6 +32,7 @@ public final class DefaultModelBuilder {
         System.out.printf(Locale.ROOT, "read %d messages in %.1f s, trained on %d in %.1f s; wrote %s (%d bytes)%n",
                 items.size(), (read - start) / 1e9, training, (trained - read) / 1e9, target, Files.size(target));
         System.out.println(trainer.calibration().describe());
+        System.out.println(trainer.calibration().estimate().describe());
         System.out.println(CorpusRun.evaluate(items, shipped).describe());
     }
 }
