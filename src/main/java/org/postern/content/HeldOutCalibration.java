@@ -64,7 +64,8 @@ public final class HeldOutCalibration {
     /**
      * How the held-out scores fare at SCL 5 once shifted: each part of the training mail scored by a model trained on
      * the other parts, so an estimate, from the administrator's own mail, of what the model will do with mail it has
-     * not seen (a little pessimistic: those models learned from {@value #PARTS}-1 parts of {@value #PARTS}). The SCL
+     * not seen. It is pessimistic, on ham about twice the full model's rate on the SpamAssassin corpus's folds (README),
+     * since those models learned from {@value #PARTS}-1 parts of {@value #PARTS}. The SCL
      * here is the classifier's log-odds and the message's own signs, as {@code classify} gives it; at the gateway the
      * connection's evidence (blocklists, authentication) adds to it.
      */
