@@ -178,8 +178,7 @@ final class FeatureExtractor {
 
     /** The words of the hops nearest the sender (host and software names, protocols), numbers left out. */
     private static void receivedWords(MessageView view, Features f) {
-        List<String> hops = view.headerValues("Received");
-        for (String hop : hops.subList(Math.max(0, hops.size() - ORIGIN_HOPS), hops.size())) {
+        for (String hop : originHops(view.headerValues("Received"))) {
             for (String w : Tokenizer.words(hopWithoutDateOrRecipient(hop), 40)) {
                 if (w.chars().allMatch(Character::isDigit)) continue;
                 meta(f, "received-word", w);
@@ -237,11 +236,16 @@ final class FeatureExtractor {
                         .equals(Optional.of(LinkAnalysis.organisationOf(reply)))));
     }
 
+    /** The last {@value #ORIGIN_HOPS} Received values, nearest the sender (fields are listed top first). */
+    private static List<String> originHops(List<String> hops) {
+        return hops.subList(Math.max(0, hops.size() - ORIGIN_HOPS), hops.size());
+    }
+
     /** The hops nearest the sender: the ones the gateway and its neighbours did not write. */
     private static void received(MessageView view, Features f) {
         List<String> hops = view.headerValues("Received");
         meta(f, "received-count", Math.min(hops.size(), 12));
-        for (String hop : hops.subList(Math.max(0, hops.size() - ORIGIN_HOPS), hops.size())) {
+        for (String hop : originHops(hops)) {
             Matcher from = RECEIVED_FROM.matcher(hop.strip());
             if (from.find()) {
                 String helo = from.group(1).toLowerCase(Locale.ROOT);

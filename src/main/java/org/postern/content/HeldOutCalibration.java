@@ -36,6 +36,8 @@ public final class HeldOutCalibration {
     /** The share of held-out ham a shift up may put at SCL 5 or above (see the class comment). */
     static final double HELD_OUT_HAM_AT_JUNK = 0.002;
     private static final long PARTS_SEED = 0x5CA1AB1EL;
+    /** The SCL total at which mail is junked (SCL 5). */
+    private static final double JUNK_FLOOR = SclWeights.bundled().floorOf(5);
 
     private HeldOutCalibration() {
     }
@@ -122,8 +124,6 @@ public final class HeldOutCalibration {
         }
         return new Shift(calibrated, applied, true, estimate(scores, labels, applied - offset));
     }
-
-    private static final double JUNK_FLOOR = SclWeights.bundled().floorOf(5);
 
     /** Counts the held-out messages whose total, moved by {@code move}, reaches SCL 5. */
     private static Estimate estimate(double[] scores, boolean[] labels, double move) {
