@@ -9,6 +9,10 @@ With --text the body is the decoded text instead (the text/plain parts, else the
 markup), with no MIME structure left, as corpora such as Enron-Spam keep mail:
 
     python3 bench/accuracy/strip-headers.py --text ../shared/corpus/spamassassin /tmp/textonly
+
+With --text --no-blank-line the text starts on the line right under the Subject, as Enron-Spam's files have it:
+
+    python3 bench/accuracy/strip-headers.py --text --no-blank-line ../shared/corpus/spamassassin /tmp/enronlike
 """
 import email
 import html
@@ -34,6 +38,9 @@ def strip(raw: bytes) -> bytes:
     return subject + b"\n\n" + body
 
 
+SEPARATOR = b"\n\n"
+
+
 def text_only(raw: bytes) -> bytes:
     message = email.message_from_bytes(raw)
     plain, markup = [], []
@@ -51,7 +58,7 @@ def text_only(raw: bytes) -> bytes:
         body = re.sub(r"(?is)<(script|style).*?</\1>", " ", "\n".join(markup))
         body = html.unescape(re.sub(r"(?s)<[^>]*>", " ", body))
     subject = str(message.get("Subject", "") or "").replace("\n", " ")
-    return ("Subject: " + subject + "\n\n" + body).encode("utf-8", errors="replace")
+    return ("Subject: " + subject).encode("utf-8", errors="replace") + SEPARATOR + body.encode("utf-8", errors="replace")
 
 
 if __name__ == "__main__":
@@ -59,6 +66,9 @@ if __name__ == "__main__":
     text = args[:1] == ["--text"]
     if text:
         args = args[1:]
+    if text and args[:1] == ["--no-blank-line"]:
+        SEPARATOR = b"\n"
+        args = args[1:]
     if len(args) != 2:
-        sys.exit("usage: strip-headers.py [--text] CORPUS_DIR TARGET_DIR")
+        sys.exit("usage: strip-headers.py [--text [--no-blank-line]] CORPUS_DIR TARGET_DIR")
     copy_corpus(args[0], args[1], text_only if text else strip)

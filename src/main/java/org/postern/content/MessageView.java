@@ -134,12 +134,14 @@ public final class MessageView implements AutoCloseable {
         parser.setContentDecoding(true);
         parser.setContentHandler(builder);
         builder.attach(parser);
+        HeaderEnd headerEnd = new HeaderEnd(in);
         try {
-            parser.parse(in);
+            parser.parse(headerEnd);
         } catch (MimeException | IOException | RuntimeException e) {
             builder.problems.add(ParseProblem.UNREADABLE);
             if (counted.count() == 0 && e instanceof IOException io) throw io;
         }
+        if (headerEnd.insertedBlankLine()) builder.problems.add(ParseProblem.MALFORMED_HEADER);
         try {
             counted.transferTo(OutputStream.nullOutputStream()); // the size counts what the parser stopped short of
         } catch (IOException e) {

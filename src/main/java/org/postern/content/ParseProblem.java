@@ -5,7 +5,10 @@ package org.postern.content;
  * (malformed MIME is itself a spam sign) and tell an administrator why a part looks incomplete. Ids are stable.
  */
 public enum ParseProblem {
-    /** A header field without a colon, or other header syntax mime4j had to skip. */
+    /**
+     * A line in the header that is no field (read as the start of the body: the blank line before it is missing), or
+     * other header syntax mime4j had to skip.
+     */
     MALFORMED_HEADER("mime.malformed-header"),
     /** A header value longer than the view keeps; the rest was dropped. */
     HEADER_TRUNCATED("mime.header-truncated"),

@@ -122,6 +122,36 @@ class ContentCommandsTest {
     }
 
     /**
+     * Mail kept as a Subject line with the text right under it, no blank line between (as the Enron-spam corpus
+     * keeps it): the body starts at the first line that is no field. Before, every line up to the first empty one
+     * was dropped as a broken header field, so spam and ham with the same subjects could not be told apart.
+     */
+    @Test
+    void mailWithoutTheBlankLineAfterItsSubjectIsJudgedByItsText(@TempDir Path dir) throws IOException {
+        Path spamDir = Files.createDirectories(dir.resolve("spam"));
+        Path hamDir = Files.createDirectories(dir.resolve("ham"));
+        for (int i = 0; i < 100; i++) {
+            Files.writeString(spamDir.resolve(i + ".txt"), withoutBlankLine(spam(i)));
+            Files.writeString(hamDir.resolve(i + ".txt"), withoutBlankLine(ham(i)));
+        }
+        Path model = dir.resolve("model.bin");
+        Run train = postern("train", "--model", model.toString(), "--spam", spamDir.toString(), "--ham", hamDir.toString());
+        assertThat(train.exit()).as(train.err()).isZero();
+
+        Path newHam = Files.writeString(dir.resolve("new-ham.txt"), withoutBlankLine(ham(100)));
+        Path newSpam = Files.writeString(dir.resolve("new-spam.txt"), withoutBlankLine(spam(100)));
+        List<JsonNode> lines = postern("classify", "--model", model.toString(), newHam.toString(), newSpam.toString(), "--json").json();
+        assertThat(lines.get(0).get("scl").asInt()).as(lines.toString()).isLessThanOrEqualTo(2);
+        assertThat(lines.get(1).get("scl").asInt()).as(lines.toString()).isGreaterThanOrEqualTo(5);
+        assertThat(lines.get(1).get("reasons")).extracting(JsonNode::asText).contains("mime.malformed");
+    }
+
+    /** The same Subject for spam and ham, the text on the next line. */
+    private static String withoutBlankLine(String message) {
+        return "Subject: weekly notes\n" + message.substring(message.indexOf("\n\n") + 2);
+    }
+
+    /**
      * Train says how the model will do on mail it has not seen, measured on the administrator's own mail (each quarter
      * scored by a model trained on the rest): near perfect where spam and ham differ, no better than chance where
      * the same messages were filed under both.

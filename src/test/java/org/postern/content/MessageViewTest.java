@@ -97,6 +97,24 @@ class MessageViewTest {
         assertThat(view(latin).text()).isEqualTo("naïve café €\n");
     }
 
+    /** As SpamAssassin (MISSING_HB_SEP) and mail clients read it; mime4j's default dropped every line to the first blank one. */
+    @Test
+    void aHeaderRunningIntoTheBodyWithoutABlankLineEndsAtTheFirstLineThatIsNoField() throws IOException {
+        MessageView v = view("""
+                From: a@example.test
+                Subject: cheap meds online
+                get your pills now at low prices
+                visit http://pills.example/buy today
+
+                second paragraph
+                """);
+        assertThat(v.subject()).isEqualTo("cheap meds online");
+        assertThat(v.headers()).extracting(MessageHeader::name).containsExactly("From", "Subject");
+        assertThat(v.text()).startsWith("get your pills now at low prices\n").contains("second paragraph");
+        assertThat(v.linkHosts()).contains("pills.example");
+        assertThat(v.problems()).contains(ParseProblem.MALFORMED_HEADER);
+    }
+
     @Test
     void unknownCharsetIsAProblemAndStillGivesText() throws IOException {
         MessageView v = view("""
