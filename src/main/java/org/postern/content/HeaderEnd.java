@@ -27,6 +27,11 @@ public final class HeaderEnd extends FilterInputStream {
     private final byte[] pending = new byte[2 * (MAX_LINE + 2) + 2];
     private int pendingStart;
     private int pendingEnd;
+    /** Read ahead from the stream in blocks: judging a header a byte at a time from it cost a third of a parse. */
+    private final byte[] input = new byte[8192];
+    private int inputPos;
+    private int inputEnd;
+    private final byte[] one = new byte[1];
     private boolean inHeader = true;
     private boolean atLineStart = true;
     private boolean firstLine = true;
@@ -45,28 +50,64 @@ public final class HeaderEnd extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        if (pendingStart == pendingEnd) fill();
-        if (pendingStart == pendingEnd) return -1;
-        return pending[pendingStart++] & 0xff;
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (len == 0) return 0;
-        if (pendingStart == pendingEnd && !inHeader) return in.read(b, off, len);
         int n = 0;
         while (n < len) {
-            if (pendingStart == pendingEnd) {
-                if (n > 0 && !inHeader) break;
-                fill();
-                if (pendingStart == pendingEnd) break;
+            if (pendingStart < pendingEnd) {
+                int chunk = Math.min(len - n, pendingEnd - pendingStart);
+                System.arraycopy(pending, pendingStart, b, off + n, chunk);
+                pendingStart += chunk;
+                n += chunk;
+            } else if (!inHeader || !atLineStart) {
+                if (inputPos == inputEnd) {
+                    if (n > 0) break;
+                    if (!inHeader) return in.read(b, off, len);
+                    if (!refill()) break;
+                }
+                n += passOn(b, off + n, len - n);
+            } else {
+                judge();
+                if (pendingStart == pendingEnd) break; // the input ended
             }
-            int chunk = Math.min(len - n, pendingEnd - pendingStart);
-            System.arraycopy(pending, pendingStart, b, off + n, chunk);
-            pendingStart += chunk;
-            n += chunk;
         }
         return n == 0 ? -1 : n;
+    }
+
+    /** Copies read-ahead bytes out: in the header up to the end of the current line, after it as many as fit. */
+    private int passOn(byte[] b, int off, int len) {
+        int chunk = Math.min(len, inputEnd - inputPos);
+        if (inHeader) {
+            for (int i = inputPos; i < inputPos + chunk; i++) {
+                if (input[i] == '\n') {
+                    chunk = i - inputPos + 1;
+                    atLineStart = true;
+                    lineEndedWithCr = (i > inputPos ? input[i - 1] : previous) == '\r';
+                    break;
+                }
+            }
+            previous = input[inputPos + chunk - 1];
+        }
+        System.arraycopy(input, inputPos, b, off, chunk);
+        inputPos += chunk;
+        return chunk;
+    }
+
+    private boolean refill() throws IOException {
+        int n = in.read(input, 0, input.length);
+        if (n <= 0) return false;
+        inputPos = 0;
+        inputEnd = n;
+        return true;
+    }
+
+    private int nextByte() throws IOException {
+        if (inputPos == inputEnd && !refill()) return -1;
+        return input[inputPos++] & 0xff;
     }
 
     @Override
@@ -78,7 +119,7 @@ public final class HeaderEnd extends FilterInputStream {
 
     @Override
     public int available() throws IOException {
-        return pendingEnd - pendingStart + (inHeader ? 0 : in.available());
+        return pendingEnd - pendingStart + inputEnd - inputPos + (inHeader ? 0 : in.available());
     }
 
     @Override
@@ -86,20 +127,10 @@ public final class HeaderEnd extends FilterInputStream {
         return false;
     }
 
-    /** Puts the next piece of input into {@code pending}: the rest of a judged line a byte at a time, or judged line starts. */
-    private void fill() throws IOException {
+    /** Puts the next judged line start, or two, into {@code pending}; at a line start in the header only. */
+    private void judge() throws IOException {
         pendingStart = 0;
         pendingEnd = 0;
-        if (!inHeader) {
-            int n = in.read(pending, 0, pending.length);
-            if (n > 0) pendingEnd = n;
-            return;
-        }
-        if (!atLineStart) {
-            int c = in.read();
-            if (c >= 0) append(c);
-            return;
-        }
         boolean crBefore = lineEndedWithCr;
         LineStart line = judgeLineStart();
         firstLine = false;
@@ -127,7 +158,7 @@ public final class HeaderEnd extends FilterInputStream {
         int lineStart = pendingEnd;
         boolean blankAfterName = false;
         while (true) {
-            int c = in.read();
+            int c = nextByte();
             if (c < 0) return LineStart.END_OF_INPUT;
             append(c);
             int length = pendingEnd - lineStart;
@@ -156,7 +187,7 @@ public final class HeaderEnd extends FilterInputStream {
      */
     private boolean restOfLine() throws IOException {
         while (pendingEnd < MAX_LINE + 2) {
-            int c = in.read();
+            int c = nextByte();
             if (c < 0) return false;
             append(c);
             if (c == '\n') return true;

@@ -7,7 +7,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,6 +86,74 @@ class HeaderEndTest {
             String text = message.toString();
             assertThat(through(text, random.nextBoolean())).as("round %d", round).isEqualTo(text);
         }
+    }
+
+    /**
+     * Seeded: headers of fields, folds, stray lines, text, boundaries and blank lines, read through a stream that
+     * hands out a few bytes at a time, give what the rule says line by line (SpamAssassin's reading).
+     */
+    @Test
+    void randomMalformedHeadersEndWhereTheRuleSaysInWhateverPiecesTheyArrive() throws IOException {
+        Random random = new Random(29112026);
+        String[] kinds = {"X-Field: value", "X-Old : value", " folded", "\tfolded", "stray words", "text, more text",
+                "--boundary", "word: looks like a field", "", "naïve", "From: a@example.org"};
+        for (int round = 0; round < 2000; round++) {
+            StringBuilder message = new StringBuilder(random.nextInt(4) == 0 ? "From sender@example.org Mon\n" : "");
+            int lines = 1 + random.nextInt(8);
+            for (int l = 0; l < lines; l++) {
+                message.append(kinds[random.nextInt(kinds.length)]).append(random.nextBoolean() ? "\r\n" : "\n");
+            }
+            if (random.nextBoolean()) message.append("tail without a line end");
+            String text = message.toString();
+            byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+            long seed = random.nextLong();
+            InputStream trickle = new ByteArrayInputStream(bytes) {
+                final Random pieces = new Random(seed);
+
+                @Override
+                public synchronized int read(byte[] b, int off, int len) {
+                    return super.read(b, off, Math.min(len, 1 + pieces.nextInt(7)));
+                }
+            };
+            try (HeaderEnd in = new HeaderEnd(trickle)) {
+                String out = new String(random.nextBoolean() ? in.readAllBytes() : readByteByByte(in), StandardCharsets.ISO_8859_1);
+                assertThat(out).as("round %d: %s", round, text).isEqualTo(byTheRule(text));
+            }
+        }
+    }
+
+    /** The rule, line by line: where the header ends and the blank line goes (ended like the line before it). */
+    private static String byTheRule(String message) {
+        List<String> lines = new ArrayList<>();
+        Matcher m = Pattern.compile("[^\n]*\n|[^\n]+$").matcher(message);
+        while (m.find()) lines.add(m.group());
+        StringBuilder out = new StringBuilder();
+        String blank = "\r\n";
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            String rest = String.join("", lines.subList(i, lines.size()));
+            if (i == 0 && line.startsWith("From ")) {
+                out.append(line);
+            } else if (line.equals("\n") || line.equals("\r\n")) {
+                return out.append(rest).toString();
+            } else if (line.startsWith(" ") || line.startsWith("\t") || (isField(line) && !line.startsWith("--"))) {
+                out.append(line);
+            } else if (!line.startsWith("--") && line.endsWith("\n") && i + 1 < lines.size() && continuesTheHeader(lines.get(i + 1))) {
+                out.append(line); // one stray line between fields
+            } else {
+                return out.append(blank).append(rest).toString();
+            }
+            blank = line.endsWith("\r\n") ? "\r\n" : "\n";
+        }
+        return out.toString();
+    }
+
+    private static boolean continuesTheHeader(String line) {
+        return line.startsWith(" ") || line.startsWith("\t") || (isField(line) && !line.startsWith("--"));
+    }
+
+    private static boolean isField(String line) {
+        return Pattern.compile("^[!-9;-~]+[ \t]*:").matcher(line).find();
     }
 
     private static String randomText(Random random) {
