@@ -31,11 +31,14 @@ final class FeatureExtractor {
      * signature values left out. 5: what a corpus's collection taught left out: the Received hops' dates and
      * {@code for} clauses ({@link #hopWithoutDateOrRecipient}), the delivery agent's fields ({@link #ARCHIVE_HEADERS})
      * and repeated dates ({@link #PER_MESSAGE_HEADERS}); the list server's fields out of the header view
-     * ({@link #LIST_SERVER_FIELDS}).
+     * ({@link #LIST_SERVER_FIELDS}). 6: a stored copy without its header block gives the header view the opening of
+     * its text ({@link #openingOfTheText}).
      */
-    static final int FEATURE_SET = 5;
+    static final int FEATURE_SET = 6;
     /** How much of the header block the header view reads. */
     static final int MAX_HEADER_CHARS = 3000;
+    /** How much of the text the header view reads of a message without a header block. */
+    static final int STORED_TEXT_CHARS = 500;
     static final int MAX_BODY_TOKENS = 3000;
     static final int OSB_DISTANCE = 4;
     private static final int MAX_LINKS = 60;
@@ -48,6 +51,7 @@ final class FeatureExtractor {
     private static final int BODY_PAIR = FeatureHash.namespace("body-osb");
     private static final int META = FeatureHash.namespace("meta");
     private static final int HEADER_CHARS = FeatureHash.namespace("header-4gram");
+    private static final int TEXT_CHARS = FeatureHash.namespace("text-4gram");
 
     private static final Pattern RECEIVED_FROM = Pattern.compile("(?i)^from\\s+(\\S+)(?:\\s+\\(([^)]*)\\))?");
     private static final Pattern RECEIVED_IP = Pattern.compile("\\[(\\d{1,3})\\.(\\d{1,3})\\.\\d{1,3}\\.\\d{1,3}\\]");
@@ -103,7 +107,22 @@ final class FeatureExtractor {
         }
         fourGrams(block.length() > MAX_HEADER_CHARS ? block.substring(0, MAX_HEADER_CHARS) : block.toString(),
                 HEADER_CHARS, "header 4-gram", f);
+        if (received == 0 && headers.stream().noneMatch(h -> h.is("From"))) openingOfTheText(view, f);
         return f;
+    }
+
+    /**
+     * A stored copy without its header block (no From, no Received: the Subject and the text, as some corpora and
+     * exports keep mail) leaves the header view next to nothing to read; it reads the opening of the text instead,
+     * where a sender's template shows as the header block's spelling does. Mail with its header block, and all mail
+     * at the gateway (which classifies with its own Received line on top), is read as before. Cross-validated on
+     * the SpamAssassin corpus kept as Subject and decoded text, seeds 2002 / 7: 55 / 60 ham above the score that
+     * catches 99 % of spam before, 42 / 43 after; 500 characters did better there than 1,000.
+     */
+    private static void openingOfTheText(MessageView view, Features f) {
+        String text = WHITESPACE.matcher(view.text()).replaceAll(" ").strip();
+        fourGrams(text.length() > STORED_TEXT_CHARS ? text.substring(0, STORED_TEXT_CHARS) : text, TEXT_CHARS,
+                "text 4-gram", f);
     }
 
     /**

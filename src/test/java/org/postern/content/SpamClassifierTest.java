@@ -136,6 +136,25 @@ class SpamClassifierTest {
     }
 
     /**
+     * A stored copy of the Subject and the text (no From, no Received) gives the header view the opening of the text,
+     * its first 500 characters; a message with its header block, as every message at the gateway has, does not.
+     */
+    @Test
+    void aStoredCopyWithoutItsHeaderBlockGivesTheHeaderViewTheOpeningOfItsText() {
+        String text = "Cheap   watches\nhere " + "x".repeat(600) + " farend";
+        java.util.Set<String> stored = namesOf(FeatureExtractor.headerGrams(SampleMail.view("Subject: hello\n\n" + text + "\n"),
+                Features.recording()));
+        assertThat(stored).contains("header 4-gram 'hell'", "text 4-gram 'Chea'", "text 4-gram 'es h'")
+                .doesNotContain("text 4-gram 'aren'");
+        java.util.Set<String> withFrom = namesOf(FeatureExtractor.headerGrams(
+                SampleMail.view("From: a@example.org\nSubject: hello\n\n" + text + "\n"), Features.recording()));
+        java.util.Set<String> received = namesOf(FeatureExtractor.headerGrams(
+                SampleMail.view("Received: from a.example by b.example\nSubject: hello\n\n" + text + "\n"), Features.recording()));
+        assertThat(withFrom).contains("header 4-gram 'hell'").noneMatch(name -> name.startsWith("text 4-gram"));
+        assertThat(received).noneMatch(name -> name.startsWith("text 4-gram"));
+    }
+
+    /**
      * Mail as a mailbox stores it today: the receiver's authentication verdicts and ARC seals on top (kilobytes of
      * base64), a DKIM signature. The header view reads past them to the sender's own fields, keeps how the sender
      * signs and leaves out the signature's base64.
