@@ -101,19 +101,7 @@ class ContentCommandsTest {
      */
     @Test
     void mailWithoutHeadersIsJudgedAsTheTrainingMailTaughtIt(@TempDir Path dir) throws IOException {
-        Path spamDir = Files.createDirectories(dir.resolve("spam"));
-        Path hamDir = Files.createDirectories(dir.resolve("ham"));
-        for (int i = 0; i < 25; i++) {
-            Files.writeString(spamDir.resolve(i + ".txt"), headerless(spam(i)));
-            Files.writeString(hamDir.resolve(i + ".txt"), headerless(ham(i)));
-        }
-        Path model = dir.resolve("model.bin");
-        Run train = postern("train", "--model", model.toString(), "--spam", spamDir.toString(), "--ham", hamDir.toString());
-        assertThat(train.exit()).as(train.err()).isZero();
-
-        Path newHam = Files.writeString(dir.resolve("new-ham.txt"), headerless(ham(100)));
-        Path newSpam = Files.writeString(dir.resolve("new-spam.txt"), headerless(spam(100)));
-        List<JsonNode> lines = postern("classify", "--model", model.toString(), newHam.toString(), newSpam.toString(), "--json").json();
+        List<JsonNode> lines = trainThenClassifyNewHamAndSpam(dir, 25, ContentCommandsTest::headerless);
         JsonNode hamLine = lines.get(0);
         assertThat(hamLine.get("reasons")).extracting(JsonNode::asText)
                 .contains("header.missing-date", "header.missing-message-id", "header.missing-from");
@@ -128,22 +116,27 @@ class ContentCommandsTest {
      */
     @Test
     void mailWithoutTheBlankLineAfterItsSubjectIsJudgedByItsText(@TempDir Path dir) throws IOException {
+        List<JsonNode> lines = trainThenClassifyNewHamAndSpam(dir, 100, ContentCommandsTest::withoutBlankLine);
+        assertThat(lines.get(0).get("scl").asInt()).as(lines.toString()).isLessThanOrEqualTo(2);
+        assertThat(lines.get(1).get("scl").asInt()).as(lines.toString()).isGreaterThanOrEqualTo(5);
+        assertThat(lines.get(1).get("reasons")).extracting(JsonNode::asText).contains("mime.malformed");
+    }
+
+    /** Trains on {@code count} spam and ham stored as {@code storedAs} makes them, then classifies a new ham and a new spam. */
+    private static List<JsonNode> trainThenClassifyNewHamAndSpam(Path dir, int count, java.util.function.UnaryOperator<String> storedAs)
+            throws IOException {
         Path spamDir = Files.createDirectories(dir.resolve("spam"));
         Path hamDir = Files.createDirectories(dir.resolve("ham"));
-        for (int i = 0; i < 100; i++) {
-            Files.writeString(spamDir.resolve(i + ".txt"), withoutBlankLine(spam(i)));
-            Files.writeString(hamDir.resolve(i + ".txt"), withoutBlankLine(ham(i)));
+        for (int i = 0; i < count; i++) {
+            Files.writeString(spamDir.resolve(i + ".txt"), storedAs.apply(spam(i)));
+            Files.writeString(hamDir.resolve(i + ".txt"), storedAs.apply(ham(i)));
         }
         Path model = dir.resolve("model.bin");
         Run train = postern("train", "--model", model.toString(), "--spam", spamDir.toString(), "--ham", hamDir.toString());
         assertThat(train.exit()).as(train.err()).isZero();
-
-        Path newHam = Files.writeString(dir.resolve("new-ham.txt"), withoutBlankLine(ham(100)));
-        Path newSpam = Files.writeString(dir.resolve("new-spam.txt"), withoutBlankLine(spam(100)));
-        List<JsonNode> lines = postern("classify", "--model", model.toString(), newHam.toString(), newSpam.toString(), "--json").json();
-        assertThat(lines.get(0).get("scl").asInt()).as(lines.toString()).isLessThanOrEqualTo(2);
-        assertThat(lines.get(1).get("scl").asInt()).as(lines.toString()).isGreaterThanOrEqualTo(5);
-        assertThat(lines.get(1).get("reasons")).extracting(JsonNode::asText).contains("mime.malformed");
+        Path newHam = Files.writeString(dir.resolve("new-ham.txt"), storedAs.apply(ham(100)));
+        Path newSpam = Files.writeString(dir.resolve("new-spam.txt"), storedAs.apply(spam(100)));
+        return postern("classify", "--model", model.toString(), newHam.toString(), newSpam.toString(), "--json").json();
     }
 
     /** The same Subject for spam and ham, the text on the next line. */
