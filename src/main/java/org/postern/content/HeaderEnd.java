@@ -13,8 +13,8 @@ import java.io.InputStream;
  * MIME boundary) or at a line that is no field where the next line is no field either; a single stray line between
  * fields (a Content-Type parameter a mailer failed to fold) stays a broken header line, which mime4j skips.
  *
- * <p>Streams: it holds at most the start of two lines. Only the top-level header is touched; everything after the
- * first empty line passes unchanged.
+ * <p>Streams: it holds an 8 KB read-ahead and at most the start of two lines. Only the top-level header is touched;
+ * everything after the first empty line passes unchanged.
  */
 public final class HeaderEnd extends FilterInputStream {
 
