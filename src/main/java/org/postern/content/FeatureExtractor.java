@@ -107,7 +107,7 @@ final class FeatureExtractor {
         }
         fourGrams(block.length() > MAX_HEADER_CHARS ? block.substring(0, MAX_HEADER_CHARS) : block.toString(),
                 HEADER_CHARS, "header 4-gram", f);
-        if (received == 0 && view.header("From").isEmpty()) openingOfTheText(view, f);
+        if (view.keptWithoutHeaderBlock()) openingOfTheText(view, f);
         return f;
     }
 

@@ -13,8 +13,9 @@ import java.util.stream.IntStream;
  *
  * <p>Training stops stepping on a message once the model is sure enough of it (the thick threshold), so how sure the
  * model is of new mail depends on the corpus: on mail with full headers its log-odds came out about right, on mail
- * stored without headers (Subject and text only) they were about 1 too low for spam and ham alike, and SCL 5 caught
- * 86 % of that spam, 92 % once calibrated (cross-validated; README). So the training messages are split in
+ * stored without headers (Subject and text only) they were about 1 too low for spam and ham alike while the fields
+ * such copies lost still counted against them, and SCL 5 caught 86 % of that spam, 92 % once calibrated
+ * (cross-validated; README). So the training messages are split in
  * {@value #PARTS}; a model is
  * trained on all but one part and scores that part, and the shift is the one that makes those held-out scores (with
  * the message's signs and the mix offset, as training saw them) best predict the labels: a one-parameter logistic

@@ -172,6 +172,15 @@ public final class MessageView implements AutoCloseable {
         return headers.stream().filter(h -> h.is(name)).map(MessageHeader::value).findFirst();
     }
 
+    /**
+     * No From field and no Received field: a stored copy of the Subject and the text, as some corpora (Enron-Spam) and
+     * exports keep mail. Every server a message passes writes a Received line, and the gateway classifies with its
+     * own on top, so mail judged at the gateway never is one.
+     */
+    public boolean keptWithoutHeaderBlock() {
+        return header("Received").isEmpty() && header("From").isEmpty();
+    }
+
     /** The decoded values of every field of that name, in order. */
     public List<String> headerValues(String name) {
         return headers.stream().filter(h -> h.is(name)).map(MessageHeader::value).toList();

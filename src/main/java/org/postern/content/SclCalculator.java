@@ -41,7 +41,7 @@ public final class SclCalculator {
         reasons.add(new ContentReason(ContentReasonCode.CLASSIFIER, detail, classifier));
         reasons.addAll(senderEvidence(in));
         reasons.addAll(HeaderAnomalies.find(view, in, weights));
-        MessageSigns.find(view).forEach((code, what) -> reasons.add(new ContentReason(code, what, weights.of(code))));
+        reasons.addAll(MessageSigns.reasons(view, weights, in.storedCopy()));
         reasons.addAll(PhishingSigns.find(view, in, weights));
         if (bulk.bcl() >= in.bulkThreshold()) {
             reasons.add(new ContentReason(ContentReasonCode.BULK,

@@ -31,13 +31,16 @@ import java.util.Set;
  * @param gatewayFieldsOnTop Received fields the gateway itself put on top of the message before it was viewed
  * @param bulkThreshold      the tenant's BCL threshold (1–9): at or above it the BULK reason applies
  * @param receivedAt         when the gateway received the message, for Date checks (empty: not checked)
+ * @param storedCopy         the message is judged as a file (a copy a mailbox, a corpus or an export kept), not as
+ *                           received in a session: a copy kept without its header block is then not held to the
+ *                           fields it lost ({@link MessageView#keptWithoutHeaderBlock})
  */
 public record SclInputs(boolean trusted, AuthResult spf, AuthResult dkim, AuthResult dmarc, int blocklistScore,
                         List<String> uriBlocklistHits, Optional<String> helo, Optional<InetAddress> clientIp,
                         Optional<String> clientName, Optional<String> mailFrom, Set<String> tenantDomains,
                         Set<String> tenantAddresses, Set<String> tenantUserNames, String gatewayHostname,
                         int gatewayFieldsOnTop, int bulkThreshold, Optional<Instant> receivedAt,
-                        List<UriListing> uriListings) {
+                        List<UriListing> uriListings, boolean storedCopy) {
 
     public static final int DEFAULT_BULK_THRESHOLD = 7;
 
@@ -60,9 +63,9 @@ public record SclInputs(boolean trusted, AuthResult spf, AuthResult dkim, AuthRe
         if (bulkThreshold < 1 || bulkThreshold > 9) throw new IllegalArgumentException("bulk threshold must be 1..9");
     }
 
-    /** Nothing known but the message: what {@code ./postern classify} uses. */
+    /** Nothing known but the message, read from a file: what {@code ./postern classify} uses. */
     public static SclInputs none() {
-        return builder().build();
+        return builder().storedCopy().build();
     }
 
     public static Builder builder() {
@@ -89,6 +92,7 @@ public record SclInputs(boolean trusted, AuthResult spf, AuthResult dkim, AuthRe
         private int bulkThreshold = DEFAULT_BULK_THRESHOLD;
         private Optional<Instant> receivedAt = Optional.empty();
         private List<UriListing> uriListings = List.of();
+        private boolean storedCopy;
 
         public Builder trusted(boolean v) { trusted = v; return this; }
         public Builder spf(AuthResult v) { spf = v; return this; }
@@ -107,11 +111,12 @@ public record SclInputs(boolean trusted, AuthResult spf, AuthResult dkim, AuthRe
         public Builder bulkThreshold(int v) { bulkThreshold = v; return this; }
         public Builder receivedAt(Instant v) { receivedAt = Optional.of(v); return this; }
         public Builder uriListings(List<UriListing> v) { uriListings = v; return this; }
+        public Builder storedCopy() { storedCopy = true; return this; }
 
         public SclInputs build() {
             return new SclInputs(trusted, spf, dkim, dmarc, blocklistScore, uriBlocklistHits, helo, clientIp,
                     clientName, mailFrom, tenantDomains, tenantAddresses, tenantUserNames, gatewayHostname,
-                    gatewayFieldsOnTop, bulkThreshold, receivedAt, uriListings);
+                    gatewayFieldsOnTop, bulkThreshold, receivedAt, uriListings, storedCopy);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
@@ -96,17 +97,39 @@ class ContentCommandsTest {
 
     /**
      * Mail stored without its header block, as some public corpora keep it (the Subject and the body): every message
-     * lacks Date, Message-ID and From, signs the SCL weighs at 2.5 in all. The model learns on the total the SCL
-     * judges, so it offsets them here instead of ham landing at SCL 5 and above for what every message shows.
+     * lacks Date, Message-ID and From because of how it was kept, not how it was sent. Those signs are named but not
+     * counted, and the model learns from what is left: the text.
      */
     @Test
     void mailWithoutHeadersIsJudgedAsTheTrainingMailTaughtIt(@TempDir Path dir) throws IOException {
-        List<JsonNode> lines = trainThenClassifyNewHamAndSpam(dir, 25, ContentCommandsTest::headerless);
-        JsonNode hamLine = lines.get(0);
-        assertThat(hamLine.get("reasons")).extracting(JsonNode::asText)
-                .contains("header.missing-date", "header.missing-message-id", "header.missing-from");
-        assertThat(hamLine.get("scl").asInt()).as(hamLine.toString()).isLessThanOrEqualTo(2);
+        List<JsonNode> lines = trainThenClassifyNewHamAndSpam(dir, 100, ContentCommandsTest::headerless, ContentCommandsTest::headerless);
+        assertNamedButNotCounted(lines.get(0));
+        assertThat(lines.get(0).get("scl").asInt()).as(lines.get(0).toString()).isLessThanOrEqualTo(2);
         assertThat(lines.get(1).get("scl").asInt()).as(lines.get(1).toString()).isGreaterThanOrEqualTo(5);
+    }
+
+    /**
+     * A model trained on mail with its headers (as the bundled one is) judges a copy kept without them by its text: the
+     * Date, Message-ID and From the copy lost weigh nothing, so they do not push its ham towards junk. Before, they
+     * added 2.5 that such a model had never learned to offset, and the bundled model junked 619 of the SpamAssassin
+     * corpus's 4,149 ham kept as Enron-Spam keeps mail.
+     */
+    @Test
+    void aModelOfMailWithHeadersJudgesACopyWithoutThemByItsText(@TempDir Path dir) throws IOException {
+        List<JsonNode> lines = trainThenClassifyNewHamAndSpam(dir, 100, m -> m, ContentCommandsTest::headerless);
+        assertThat(lines.get(0).get("scl").asInt()).as(lines.get(0).toString()).isLessThanOrEqualTo(2);
+        assertThat(lines.get(1).get("scl").asInt()).as(lines.get(1).toString()).isGreaterThanOrEqualTo(5);
+        assertNamedButNotCounted(lines.get(0));
+    }
+
+    private static void assertNamedButNotCounted(JsonNode line) {
+        assertThat(line.get("reasons")).extracting(JsonNode::asText)
+                .contains("header.missing-date", "header.missing-message-id", "header.missing-from");
+        assertThat(line.get("details")).filteredOn(d -> d.get("reason").asText().startsWith("header.missing-"))
+                .hasSize(3).allSatisfy(d -> {
+                    assertThat(d.get("weight").asDouble()).isZero();
+                    assertThat(d.get("detail").asText()).contains("not counted");
+                });
     }
 
     /**
@@ -116,26 +139,30 @@ class ContentCommandsTest {
      */
     @Test
     void mailWithoutTheBlankLineAfterItsSubjectIsJudgedByItsText(@TempDir Path dir) throws IOException {
-        List<JsonNode> lines = trainThenClassifyNewHamAndSpam(dir, 100, ContentCommandsTest::withoutBlankLine);
+        List<JsonNode> lines = trainThenClassifyNewHamAndSpam(dir, 100, ContentCommandsTest::withoutBlankLine,
+                ContentCommandsTest::withoutBlankLine);
         assertThat(lines.get(0).get("scl").asInt()).as(lines.toString()).isLessThanOrEqualTo(2);
         assertThat(lines.get(1).get("scl").asInt()).as(lines.toString()).isGreaterThanOrEqualTo(5);
         assertThat(lines.get(1).get("reasons")).extracting(JsonNode::asText).contains("mime.malformed");
     }
 
-    /** Trains on {@code count} spam and ham stored as {@code storedAs} makes them, then classifies a new ham and a new spam. */
-    private static List<JsonNode> trainThenClassifyNewHamAndSpam(Path dir, int count, java.util.function.UnaryOperator<String> storedAs)
-            throws IOException {
+    /**
+     * Trains on {@code count} spam and ham stored as {@code trainedAs} makes them, then classifies a new ham and a new
+     * spam stored as {@code classifiedAs} makes them.
+     */
+    private static List<JsonNode> trainThenClassifyNewHamAndSpam(Path dir, int count, UnaryOperator<String> trainedAs,
+                                                                 UnaryOperator<String> classifiedAs) throws IOException {
         Path spamDir = Files.createDirectories(dir.resolve("spam"));
         Path hamDir = Files.createDirectories(dir.resolve("ham"));
         for (int i = 0; i < count; i++) {
-            Files.writeString(spamDir.resolve(i + ".txt"), storedAs.apply(spam(i)));
-            Files.writeString(hamDir.resolve(i + ".txt"), storedAs.apply(ham(i)));
+            Files.writeString(spamDir.resolve(i + ".txt"), trainedAs.apply(spam(i)));
+            Files.writeString(hamDir.resolve(i + ".txt"), trainedAs.apply(ham(i)));
         }
         Path model = dir.resolve("model.bin");
         Run train = postern("train", "--model", model.toString(), "--spam", spamDir.toString(), "--ham", hamDir.toString());
         assertThat(train.exit()).as(train.err()).isZero();
-        Path newHam = Files.writeString(dir.resolve("new-ham.txt"), storedAs.apply(ham(100)));
-        Path newSpam = Files.writeString(dir.resolve("new-spam.txt"), storedAs.apply(spam(100)));
+        Path newHam = Files.writeString(dir.resolve("new-ham.txt"), classifiedAs.apply(ham(1000)));
+        Path newSpam = Files.writeString(dir.resolve("new-spam.txt"), classifiedAs.apply(spam(1000)));
         return postern("classify", "--model", model.toString(), newHam.toString(), newSpam.toString(), "--json").json();
     }
 

@@ -41,14 +41,13 @@ class HeldOutCalibrationTest {
     }
 
     /**
-     * Mail stored without its headers (Subject and text only, as some public corpora keep it): the model trained on it
-     * is less sure of new mail than of its training mail, and uncalibrated, SCL 5 caught less spam than the ranking
-     * allowed. Calibration on held-out mail moves the log-odds up, and ham at SCL 5 stays rare. (By how much depends
-     * on the features: feature set 5 moved them up by more than 0.5 and caught 3 % more spam; feature set 6, whose
-     * header view reads the opening of such mail's text, fits +1.1 and is held back to +0.3 by the held-out ham.)
+     * Mail stored without its headers (Subject and text only, as some public corpora keep it). Its Date, Message-ID and
+     * From are not counted against it, since they were lost when it was stored, so the model's log-odds need no large
+     * correction: the fitted shift is small (-0.17 on this split) and calibration keeps ham at SCL 5 rare. (While those
+     * signs counted, 2.5 on every message, the same model came out timid: calibration fitted +1.1 and applied +0.3.)
      */
     @Test
-    void aModelOfMailWithoutHeadersIsCalibratedUpWithoutJunkingHam() throws IOException {
+    void aModelOfMailWithoutHeadersIsCalibratedWithoutJunkingHam() throws IOException {
         List<CorpusRun.Item> items = CorpusRun.readWithoutHeaders(Corpus.require(), TrainingSettings.defaults());
         Trainer trainer = CorpusRun.trainer(items, TrainingSettings.defaults());
         SpamClassifier classifier = trainer.train();
@@ -60,9 +59,10 @@ class HeldOutCalibrationTest {
                 + "\nuncalibrated: " + uncalibrated.describe();
 
         System.out.println(report);
-        assertThat(shift.applied()).as(report).isGreaterThan(0.2);
-        assertThat(calibrated.spamAtScl5()).as(report).isGreaterThan(uncalibrated.spamAtScl5());
-        assertThat(calibrated.hamAtScl5()).as(report).isLessThanOrEqualTo((int) Math.ceil(0.003 * calibrated.ham()));
+        assertThat(shift.applied()).as(report).isBetween(-0.5, 0.2);
+        assertThat(calibrated.hamAtScl5()).as(report).isLessThanOrEqualTo(uncalibrated.hamAtScl5())
+                .isLessThanOrEqualTo((int) Math.ceil(0.003 * calibrated.ham()));
+        assertThat((double) calibrated.spamAtScl5() / calibrated.spam()).as(report).isGreaterThan(0.95);
         // What train prints as its held-out estimate foretells the model on the fifth it never saw.
         HeldOutCalibration.Estimate estimate = shift.estimate();
         assertThat(estimate.spam() + estimate.ham()).isEqualTo(trainer.size());

@@ -111,4 +111,19 @@ class MalformedMimeOverSmtpTest {
         Path file = MalformedMail.tinyParts(dir.resolve("tiny.eml"), 1_000_000, "\n");
         judged(Files.readString(file, StandardCharsets.US_ASCII), "mime.too-many-parts", Duration.ofSeconds(60));
     }
+
+    /**
+     * A message sent without From, Date, Message-ID or Received, its text right under the Subject: {@code classify}
+     * takes such a file for a copy kept without its header block and does not count the fields it lost, but over
+     * SMTP it was sent so, and the gateway holds it to every one of them.
+     */
+    @Test
+    void mailSentWithoutAHeaderBlockIsHeldToTheFieldsItLacks() {
+        TestSmtpClient.Reply r = gw.send("client.example", "a@example.test", "user@robust.test",
+                "Subject: cheap meds\r\nbuy now at our store\r\nand save\r\n");
+        assertThat(r.code()).as(r.toString()).isEqualTo(250);
+        String decisions = gw.traceOf(r).decisions().toString();
+        assertThat(decisions).contains("header.missing-from", "header.missing-date", "header.missing-message-id",
+                "mime.malformed (mime.malformed-header").doesNotContain("not counted");
+    }
 }

@@ -137,4 +137,32 @@ class SclCalculatorTest {
         p.setProperty("header.no-such-thing", "1");
         assertThatThrownBy(() -> SclWeights.parse(p)).hasMessageContaining("unknown reason header.no-such-thing");
     }
+
+    /**
+     * A file with only a Subject and text (as Enron-Spam and some exports keep mail) lost its Date, Message-ID and From
+     * when it was stored: {@code classify} names those signs but does not count them, nor the header's missing end.
+     * The same message received in a session, or a stored copy that kept a From or a Received line, is held to them.
+     */
+    @Test
+    void aCopyKeptWithoutItsHeaderBlockIsNotHeldToTheFieldsItLost() {
+        MessageView copy = SampleMail.view("Subject: weekly notes\nthe figures are in the shared folder\n\nbye\n");
+        SclResult stored = SCL.calculate(p(0.5), copy, SclInputs.none());
+        assertThat(stored.reasonIds()).contains("header.missing-date", "header.missing-message-id", "header.missing-from",
+                "mime.malformed");
+        assertThat(stored.reasons()).filteredOn(r -> !r.code().equals(ContentReasonCode.CLASSIFIER))
+                .allSatisfy(r -> {
+                    assertThat(r.weight()).isZero();
+                    assertThat(r.detail()).contains("not counted: a copy kept without its header block");
+                });
+
+        SclResult received = SCL.calculate(p(0.5), copy, SclInputs.builder().receivedAt(Instant.parse("2026-11-29T10:00:00Z")).build());
+        assertThat(received.reasons()).filteredOn(r -> !r.code().equals(ContentReasonCode.CLASSIFIER))
+                .extracting(ContentReason::weight).allSatisfy(w -> assertThat(w).isPositive());
+        assertThat(received.score() - stored.score()).isEqualTo(3.5, org.assertj.core.api.Assertions.within(1e-9));
+
+        MessageView keptItsFrom = SampleMail.view("From: bob@example.test\nSubject: weekly notes\n\nthe figures\n");
+        assertThat(SCL.calculate(p(0.5), keptItsFrom, SclInputs.none()).reasons())
+                .filteredOn(r -> r.code().equals(ContentReasonCode.MISSING_DATE)).singleElement()
+                .extracting(ContentReason::weight).isEqualTo(0.5);
+    }
 }
