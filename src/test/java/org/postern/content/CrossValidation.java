@@ -91,6 +91,23 @@ public final class CrossValidation {
         return out;
     }
 
+    /**
+     * -Dpostern.alsoTrainOn=DIR: another copy of the corpus (same entry names, e.g. stored without headers) whose
+     * messages are added to each fold's training side, never those of the fold under test: a model that learns from
+     * both ways of keeping mail, judged on one.
+     */
+    static final List<CorpusRun.Item> ALSO_TRAIN_ON = alsoTrainOn();
+
+    private static List<CorpusRun.Item> alsoTrainOn() {
+        String dir = System.getProperty("postern.alsoTrainOn");
+        if (dir == null) return List.of();
+        try {
+            return CorpusRun.read(Path.of(dir), TrainingSettings.defaults());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static List<Scored> evaluate(List<CorpusRun.Item> items, TrainingSettings s) {
         return evaluate(items, s, java.util.Map.of());
     }
@@ -109,6 +126,9 @@ public final class CrossValidation {
                 } else if (kept(i)) {
                     trainer.add(i.example());
                 }
+            }
+            for (CorpusRun.Item i : ALSO_TRAIN_ON) {
+                if (testArchives == null ? fold(i.entry()) != k : !inArchives(i.entry(), testArchives)) trainer.add(i.example());
             }
             SpamClassifier c = trainer.train();
             for (CorpusRun.Item i : test) {
