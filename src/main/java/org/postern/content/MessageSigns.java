@@ -46,12 +46,16 @@ final class MessageSigns {
         if (view.from().map(m -> m.address().isBlank()).orElse(true)) {
             reasons.add(headerSign(ContentReasonCode.MISSING_FROM, notCounted, weights));
         }
-        List<ParseProblem> problems = view.problems().stream().filter(MALFORMED::contains).sorted().toList();
-        List<ParseProblem> counted = notCounted ? problems.stream().filter(p -> p != ParseProblem.MALFORMED_HEADER).toList() : problems;
+        List<ParseProblem> problems = view.problems().stream().filter(MALFORMED::contains).toList();
+        boolean headerEndNotCounted = notCounted && problems.contains(ParseProblem.MALFORMED_HEADER);
+        List<ParseProblem> counted = headerEndNotCounted
+                ? problems.stream().filter(p -> p != ParseProblem.MALFORMED_HEADER).toList() : problems;
         if (!counted.isEmpty()) {
-            reasons.add(new ContentReason(ContentReasonCode.MALFORMED_MIME, ids(problems), weights.of(ContentReasonCode.MALFORMED_MIME)));
-        } else if (!problems.isEmpty()) {
-            reasons.add(new ContentReason(ContentReasonCode.MALFORMED_MIME, ids(problems) + "; " + NOT_COUNTED, 0));
+            reasons.add(new ContentReason(ContentReasonCode.MALFORMED_MIME, ids(counted)
+                    + (headerEndNotCounted ? "; " + ParseProblem.MALFORMED_HEADER.id() + " " + NOT_COUNTED : ""),
+                    weights.of(ContentReasonCode.MALFORMED_MIME)));
+        } else if (headerEndNotCounted) {
+            reasons.add(new ContentReason(ContentReasonCode.MALFORMED_MIME, ParseProblem.MALFORMED_HEADER.id() + "; " + NOT_COUNTED, 0));
         }
         link(view, ContentReasonCode.LINK_MISMATCH, Link::mismatch, weights, reasons);
         link(view, ContentReasonCode.LINK_IP_LITERAL, Link::ipLiteral, weights, reasons);

@@ -160,6 +160,17 @@ class SclCalculatorTest {
                 .extracting(ContentReason::weight).allSatisfy(w -> assertThat(w).isPositive());
         assertThat(received.score() - stored.score()).isEqualTo(3.5, org.assertj.core.api.Assertions.within(1e-9));
 
+        // Broken MIME in such a copy is the sender's and still counts; only the header's end is left out of it.
+        MessageView brokenCopy = SampleMail.view("Subject: weekly notes\nContent-Transfer-Encoding: base64\n"
+                + "the figures are in\nthe shared folder\n");
+        assertThat(SCL.calculate(p(0.5), brokenCopy, SclInputs.none()).reasons())
+                .filteredOn(r -> r.code().equals(ContentReasonCode.MALFORMED_MIME)).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.weight()).isEqualTo(1.0);
+                    assertThat(r.detail()).startsWith("mime.broken-encoding")
+                            .endsWith("mime.malformed-header not counted: a copy kept without its header block");
+                });
+
         MessageView keptItsFrom = SampleMail.view("From: bob@example.test\nSubject: weekly notes\n\nthe figures\n");
         assertThat(SCL.calculate(p(0.5), keptItsFrom, SclInputs.none()).reasons())
                 .filteredOn(r -> r.code().equals(ContentReasonCode.MISSING_DATE)).singleElement()
