@@ -76,6 +76,7 @@ public final class TrainCommand implements Runnable {
             if (!updating) {
                 System.out.println(trainer.calibration().describe());
                 if (trainer.calibration().measured()) System.out.println(trainer.calibration().estimate().describe());
+                if (trainer.calibration().copies().measured()) System.out.println(trainer.calibration().copies().describe());
             }
         } catch (IOException e) {
             throw new Postern.CliFailure(e.getMessage());

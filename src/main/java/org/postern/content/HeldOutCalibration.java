@@ -47,8 +47,8 @@ public final class HeldOutCalibration {
      * What calibration found: {@code fitted}, the shift that best predicts the held-out labels (0 when there was too
      * little mail), and {@code applied}, what the model's bias was moved by.
      */
-    public record Shift(double fitted, double applied, boolean measured, Estimate estimate) {
-        static final Shift NONE = new Shift(0, 0, false, Estimate.NONE);
+    public record Shift(double fitted, double applied, boolean measured, Estimate estimate, CopyShift copies) {
+        static final Shift NONE = new Shift(0, 0, false, Estimate.NONE, CopyShift.NONE);
 
         /** One line for {@code train}'s output. */
         public String describe() {
@@ -84,6 +84,31 @@ public final class HeldOutCalibration {
     }
 
     /**
+     * How far the model's log-odds sit from the truth on copies of mail kept without its header block (its Subject and
+     * text, as some corpora and exports keep mail), when it learned from mail with headers. Such a copy lacks every
+     * header feature the model leans on, so its log-odds come out low: cross-validated on the SpamAssassin corpus, a
+     * model of the corpus as stored put 79.8 % of the held-out copies' spam at SCL 5 with 2 of 4,149 ham, where the
+     * ranking allowed 91.2 % at 4. The held-out models score the copies of their held-out part, and the shift is fitted
+     * and held back as the main one is; it is kept apart ({@link SpamModel#copyShift}) and added only to such copies'
+     * log-odds, so mail with headers is judged as before.
+     */
+    public record CopyShift(double fitted, double applied, boolean measured, Estimate estimate) {
+        static final CopyShift NONE = new CopyShift(0, 0, false, Estimate.NONE);
+
+        /** One line for {@code train}'s output. */
+        public String describe() {
+            if (!measured) return "";
+            String line = String.format(java.util.Locale.ROOT, "copies kept without their header block: log-odds "
+                    + "calibrated on held-out copies: %+.2f", applied);
+            if (applied != fitted) {
+                line += String.format(java.util.Locale.ROOT, " (fitted %+.2f, held back so that at most %.1f %% of "
+                        + "held-out ham reaches SCL 5)", fitted, HELD_OUT_HAM_AT_JUNK * 100);
+            }
+            return line + "; " + estimate.describe().replace("held-out estimate", "held-out copies");
+        }
+    }
+
+    /**
      * The shift for a model trained on {@code examples} with the mix {@code offset}; {@code trainer} trains a fresh
      * model on a subset the same way. The parts are chosen by a seeded shuffle and trained in parallel, each on its own
      * model, so the shift is the same on every run.
@@ -100,9 +125,13 @@ public final class HeldOutCalibration {
             List<Trainer.Example> rest = new ArrayList<>();
             for (int i = 0; i < examples.size(); i++) if (part[i] != p) rest.add(examples.get(i));
             SpamModel model = trainer.apply(rest);
-            double[] scores = new double[examples.size()];
+            double[] scores = new double[2 * examples.size()];
             for (int i = 0; i < examples.size(); i++) {
-                if (part[i] == p) scores[i] = model.scoreWithSigns(examples.get(i).slots()) + offset;
+                if (part[i] != p) continue;
+                scores[i] = model.scoreWithSigns(examples.get(i).slots()) + offset;
+                // A copy's slots may hold the copy fact; a model of mail with headers never weighed it.
+                int at = examples.size() + i;
+                examples.get(i).copy().ifPresent(c -> scores[at] = model.scoreWithSigns(c) + offset);
             }
             return scores;
         }).toArray(double[][]::new);
@@ -118,12 +147,41 @@ public final class HeldOutCalibration {
         double applied = calibrated;
         if (calibrated > 0) {
             // Raised only as far as leaves at most HELD_OUT_HAM_AT_JUNK of the held-out ham at SCL 5 or above.
-            hamTotals.sort(Comparator.reverseOrder());
-            int allowed = (int) Math.floor(hamTotals.size() * HELD_OUT_HAM_AT_JUNK);
-            double cap = JUNK_FLOOR - hamTotals.get(Math.min(allowed, hamTotals.size() - 1)) - 1e-6;
-            applied = Math.min(calibrated, Math.max(0, cap));
+            applied = Math.min(calibrated, Math.max(0, upTo(hamTotals)));
         }
-        return new Shift(calibrated, applied, true, estimate(scores, labels, applied - offset));
+        Estimate estimate = estimate(scores, labels, applied - offset);
+        return new Shift(calibrated, applied, true, estimate, copyShift(examples, part, heldOutScores, applied, offset));
+    }
+
+    /** The {@link CopyShift} from the held-out models' scores of the copies, once the main shift is applied. */
+    private static CopyShift copyShift(List<Trainer.Example> examples, int[] part, double[][] heldOutScores,
+                                       double mainShift, double offset) {
+        List<Double> copyScores = new ArrayList<>();
+        List<Boolean> copyLabels = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            if (examples.get(i).copy().isEmpty()) continue;
+            copyScores.add(heldOutScores[part[i]][examples.size() + i] + mainShift);
+            copyLabels.add(examples.get(i).spam());
+        }
+        long spam = copyLabels.stream().filter(b -> b).count();
+        if (spam < MIN_PER_KIND || copyLabels.size() - spam < MIN_PER_KIND) return CopyShift.NONE;
+        double[] scores = copyScores.stream().mapToDouble(Double::doubleValue).toArray();
+        boolean[] labels = new boolean[scores.length];
+        List<Double> hamTotals = new ArrayList<>();
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = copyLabels.get(i);
+            if (!labels[i]) hamTotals.add(scores[i] - offset);
+        }
+        double fitted = Math.max(-MAX_SHIFT, Math.min(MAX_SHIFT, bestShift(scores, labels)));
+        double applied = fitted > 0 ? Math.min(fitted, Math.max(0, upTo(hamTotals))) : fitted;
+        return new CopyShift(fitted, applied, true, estimate(scores, labels, applied - offset));
+    }
+
+    /** The largest shift up that leaves at most {@link #HELD_OUT_HAM_AT_JUNK} of these held-out ham totals at SCL 5. */
+    private static double upTo(List<Double> hamTotals) {
+        hamTotals.sort(Comparator.reverseOrder());
+        int allowed = (int) Math.floor(hamTotals.size() * HELD_OUT_HAM_AT_JUNK);
+        return JUNK_FLOOR - hamTotals.get(Math.min(allowed, hamTotals.size() - 1)) - 1e-6;
     }
 
     /** Counts the held-out messages whose total, moved by {@code move}, reaches SCL 5. */

@@ -93,6 +93,20 @@ public final class MessageView implements AutoCloseable {
         return new MessageView(this, all);
     }
 
+    /**
+     * This message as a copy kept without its header block would be: its Subject line, a blank line and its text, as
+     * some corpora and exports keep mail ({@link #keptWithoutHeaderBlock}). The caller closes it.
+     */
+    public MessageView keptAsSubjectAndText() {
+        String copy = "Subject: " + subject().replaceAll("[\\r\\n]+", " ") + "\n\n" + text();
+        try {
+            return parse(new java.io.ByteArrayInputStream(copy.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    ViewLimits.forClassification());
+        } catch (IOException inMemory) {
+            throw new java.io.UncheckedIOException(inMemory);
+        }
+    }
+
     /** Parses a spooled message file with the gateway's default limits. */
     public static MessageView parse(Path message) throws IOException {
         return parse(message, ViewLimits.defaults());

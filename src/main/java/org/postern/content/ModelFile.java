@@ -19,11 +19,11 @@ import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * The classifier's model file. Format version 2, all integers big-endian:
+ * The classifier's model file. Format version 3, all integers big-endian:
  *
  * <pre>
  * bytes 0-7   magic "PSTNSPAM"
- * int32       format version (2)
+ * int32       format version (3)
  * int32       feature set ({@link FeatureExtractor#FEATURE_SET}): which features the weights belong to
  * int32       hash bits b (16..26): each view has 2^b weights
  * int64       spam messages learned
@@ -33,10 +33,12 @@ import java.util.zip.CheckedOutputStream;
  *   int32       n, the number of non-zero weights stored
  *   n times     varint (LEB128) gap to the previous stored index (the first: the index itself), then the weight
  *               as an IEEE 754 half-precision float (2 bytes): weights of |w| &lt; 1/2^14 are not stored
+ * float32     the copies' shift ({@link SpamModel#copyShift}): what a copy kept without its header block adds
  * int32       CRC-32 of every byte before it
  * </pre>
  *
- * Version 1 (before the header view) had one view and its bias before the counts.
+ * Version 2 had no copies' shift and is read with it 0, as it behaved; version 1 (before the header view) had one
+ * view and its bias before the counts.
  * A file with another magic, another format version or another feature set is refused with a message saying so:
  * weights of another feature set would classify garbage silently. Saving writes a sibling file and renames it, so a
  * running gateway never reads half a model.
@@ -44,7 +46,9 @@ import java.util.zip.CheckedOutputStream;
 public final class ModelFile {
 
     static final byte[] MAGIC = "PSTNSPAM".getBytes(StandardCharsets.US_ASCII);
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
+    /** The oldest format still read: version 2 lacks only the copies' shift. */
+    static final int OLDEST_READ = 2;
     static final int MIN_BITS = 16;
     static final int MAX_BITS = 26;
     /** Below this a weight changes no verdict; not storing it keeps the shipped model small. */
@@ -64,6 +68,7 @@ public final class ModelFile {
         out.writeLong(model.hamLearned);
         writeView(model.words, out);
         writeView(model.header, out);
+        out.writeFloat(model.copyShift);
         out.writeInt((int) checked.getChecksum().getValue());
         out.flush();
     }
@@ -80,7 +85,7 @@ public final class ModelFile {
                 throw new ModelFormatException("model format version " + version + " is newer than this Postern reads ("
                         + FORMAT_VERSION + "): upgrade Postern or retrain");
             }
-            if (version < FORMAT_VERSION) {
+            if (version < OLDEST_READ) {
                 throw new ModelFormatException("model format version " + version + " is from an older Postern (before the "
                         + "header view): retrain it with ./postern train");
             }
@@ -96,6 +101,8 @@ public final class ModelFile {
             model.hamLearned = in.readLong();
             readView(model.words, in);
             readView(model.header, in);
+            if (version >= 3) model.copyShift = in.readFloat();
+            if (!Float.isFinite(model.copyShift)) throw new ModelFormatException("copies' shift " + model.copyShift + " is not a number");
             int expected = (int) checked.getChecksum().getValue();
             if (in.readInt() != expected) throw new ModelFormatException("model file is damaged (checksum mismatch)");
             return model;

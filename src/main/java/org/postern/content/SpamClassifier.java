@@ -76,7 +76,7 @@ public final class SpamClassifier {
         int[] wordSlots = words.indexes(model.bits);
         int[] headerSlots = header.indexes(model.bits);
         double signs = MessageSigns.weight(view, SclWeights.bundled());
-        SpamModel.Slots slots = new SpamModel.Slots(wordSlots, headerSlots, signs);
+        SpamModel.Slots slots = new SpamModel.Slots(wordSlots, headerSlots, signs, view.keptWithoutHeaderBlock());
         double score = model.scoreWithSigns(slots);
         SpamModel.Parts parts = model.parts(slots);
         double p = SpamModel.probability(score);
@@ -99,8 +99,10 @@ public final class SpamClassifier {
     public void learn(MessageView view, boolean isSpam) {
         SpamModel.Slots slots = SpamModel.Slots.of(view, model.bits);
         synchronized (updates) {
-            learn(model.words, slots.words(), slots.signs(), isSpam);
-            learn(model.header, slots.header(), slots.signs(), isSpam);
+            // Each view steps on the total the verdict is made of: the signs and, for a copy, the copies' shift.
+            double offset = slots.signs() + model.copyShiftFor(slots);
+            learn(model.words, slots.words(), offset, isSpam);
+            learn(model.header, slots.header(), offset, isSpam);
             model.count(isSpam);
             VarHandle.releaseFence();
         }

@@ -57,6 +57,11 @@ final class SpamModel {
     final int bits;
     final View words;
     final View header;
+    /**
+     * What the log-odds of a copy kept without its header block are moved by ({@link HeldOutCalibration.CopyShift}):
+     * set when the model learned from mail with headers, 0 when it learned from such copies (its bias did).
+     */
+    float copyShift;
     long spamLearned;
     long hamLearned;
 
@@ -75,17 +80,22 @@ final class SpamModel {
      * is calibrated as if the signs added nothing, and on mail where they are common (every message lacking a
      * Date, say) the SCL would count them on top of a model that had already learned them from its features.
      */
-    record Slots(int[] words, int[] header, double signs) {
+    record Slots(int[] words, int[] header, double signs, boolean storedCopy) {
         static Slots of(MessageView view, int bits) {
             return new Slots(FeatureExtractor.extract(view).indexes(bits),
                     FeatureExtractor.headerGrams(view, Features.plain()).indexes(bits),
-                    MessageSigns.weight(view, SclWeights.bundled()));
+                    MessageSigns.weight(view, SclWeights.bundled()), view.keptWithoutHeaderBlock());
         }
     }
 
     /** The classifier's log-odds for a message with these features (the SCL adds {@link Slots#signs} and the rest). */
     double score(Slots slots) {
-        return words.score(slots.words()) + HEADER_SHARE * header.score(slots.header());
+        return words.score(slots.words()) + HEADER_SHARE * header.score(slots.header()) + copyShiftFor(slots);
+    }
+
+    /** What {@link #copyShift} adds to this message's log-odds: the shift for a copy kept without its header block, else 0. */
+    double copyShiftFor(Slots slots) {
+        return slots.storedCopy() ? copyShift : 0;
     }
 
     /**
@@ -103,7 +113,7 @@ final class SpamModel {
 
     Parts parts(Slots slots) {
         return new Parts(words.score(slots.words()) - words.bias, HEADER_SHARE * (header.score(slots.header()) - header.bias),
-                words.bias + HEADER_SHARE * header.bias, slots.signs());
+                words.bias + HEADER_SHARE * header.bias + copyShiftFor(slots), slots.signs());
     }
 
     /** The log-odds with the message's own signs: the total the views learn on, and the spam probability's. */
@@ -125,6 +135,7 @@ final class SpamModel {
         SpamModel c = new SpamModel(bits);
         c.words.copyFrom(words);
         c.header.copyFrom(header);
+        c.copyShift = copyShift;
         c.spamLearned = spamLearned;
         c.hamLearned = hamLearned;
         return c;

@@ -25,8 +25,21 @@ public final class Trainer {
      */
     static final double REFERENCE_HAM_PER_SPAM = 4149.0 / 1897.0;
 
-    /** One message's features for both views of {@link SpamModel} and its label; made by {@link #prepare} on any thread. */
-    public record Example(SpamModel.Slots slots, boolean spam) { }
+    /**
+     * One message's features for both views of {@link SpamModel} and its label; made by {@link #prepare} on any thread.
+     * {@code copy}: the features of the same message kept without its header block (its Subject and text), for a
+     * message that has one, which calibrates how a model of mail with headers judges such copies
+     * ({@link HeldOutCalibration.CopyShift}).
+     */
+    public record Example(SpamModel.Slots slots, boolean spam, java.util.Optional<SpamModel.Slots> copy) {
+        Example withoutCopy() {
+            return copy.isEmpty() ? this : new Example(slots, spam, java.util.Optional.empty());
+        }
+    }
+
+    /** Copies kept per kind for calibrating copies: enough to place SCL 5, without holding a second corpus. */
+    static final int COPIES_PER_KIND = 2500;
+    private final long[] copiesKept = new long[2];
 
     private final TrainingSettings settings;
     private final List<Example> examples = new ArrayList<>();
@@ -42,10 +55,16 @@ public final class Trainer {
 
     /** Extracts a message's features; thread-safe, so views can be prepared in parallel and added in order. */
     public Example prepare(MessageView view, boolean isSpam) {
-        return new Example(SpamModel.Slots.of(view, settings.hashBits()), isSpam);
+        SpamModel.Slots slots = SpamModel.Slots.of(view, settings.hashBits());
+        if (view.keptWithoutHeaderBlock()) return new Example(slots, isSpam, java.util.Optional.empty());
+        try (MessageView copy = view.keptAsSubjectAndText()) {
+            return new Example(slots, isSpam, java.util.Optional.of(SpamModel.Slots.of(copy, settings.hashBits())));
+        }
     }
 
     public void add(Example example) {
+        int kind = example.spam() ? 1 : 0;
+        if (example.copy().isPresent() && copiesKept[kind]++ >= COPIES_PER_KIND) example = example.withoutCopy();
         examples.add(example);
     }
 
@@ -72,6 +91,7 @@ public final class Trainer {
             return m;
         });
         model.words.bias += (float) calibration.applied();
+        model.copyShift = (float) calibration.copies().applied();
         return new SpamClassifier(model, settings.learningRate());
     }
 
@@ -151,7 +171,7 @@ public final class Trainer {
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             Collections.shuffle(order, random);
             for (Example e : order) {
-                double offset = e.slots().signs() + mixOffset;
+                double offset = e.slots().signs() + mixOffset + model.copyShiftFor(e.slots());
                 learn(model.words, words, e.slots().words(), offset, e.spam());
                 learn(model.header, header, e.slots().header(), offset, e.spam());
             }

@@ -33,6 +33,7 @@ public final class DefaultModelBuilder {
                 items.size(), (read - start) / 1e9, training, (trained - read) / 1e9, target, Files.size(target));
         System.out.println(trainer.calibration().describe());
         System.out.println(trainer.calibration().estimate().describe());
+        System.out.println(trainer.calibration().copies().describe());
         System.out.println(CorpusRun.evaluate(items, shipped).describe());
     }
 }

@@ -70,4 +70,33 @@ class HeldOutCalibrationTest {
                 .isCloseTo((double) calibrated.spamAtScl5() / calibrated.spam(), within(0.03));
         assertThat((double) estimate.hamAtJunk() / estimate.ham()).as(report).isLessThanOrEqualTo(0.003);
     }
+
+    /**
+     * The bundled model learned from mail with headers; a copy kept without its header block (Subject and text) lacks
+     * every header feature it leans on, so its log-odds come out low. Training calibrates such copies apart, on
+     * held-out copies of the training mail, and the shift is added to copies only. On the copies of the fifth the
+     * model never saw, SCL 5 catches more of the spam and no more ham (the bundled model: +0.30; 74.5 % of that spam
+     * unshifted, 81.5 % shifted; 1 of 811 ham either way).
+     */
+    @Test
+    void theBundledModelIsCalibratedForCopiesKeptWithoutTheirHeaderBlock() throws IOException {
+        List<CorpusRun.Item> copies = CorpusRun.readWithoutHeaders(Corpus.require(), TrainingSettings.defaults());
+        SpamClassifier bundled = SpamClassifier.bundled();
+        double shift = bundled.model().copyShift;
+        CorpusRun.Metrics calibrated = CorpusRun.evaluate(copies, bundled);
+        bundled.model().copyShift = 0;
+        CorpusRun.Metrics uncalibrated = CorpusRun.evaluate(copies, bundled);
+        String report = "copies' shift " + shift + "\ncalibrated: " + calibrated.describe() + "\nuncalibrated: " + uncalibrated.describe();
+
+        System.out.println(report);
+        assertThat(shift).as(report).isPositive();
+        assertThat(calibrated.spamAtScl5()).as(report).isGreaterThan(uncalibrated.spamAtScl5());
+        assertThat(calibrated.hamAtScl5()).as(report).isLessThanOrEqualTo(Math.max(uncalibrated.hamAtScl5(),
+                (int) Math.ceil(0.001 * calibrated.ham())));
+        // Mail with headers is judged as before: the shift is for copies only.
+        MessageView withHeaders = SampleMail.view(SampleMail.ham(1));
+        SpamClassifier unshifted = SpamClassifier.bundled();
+        unshifted.model().copyShift = 0;
+        assertThat(SpamClassifier.bundled().spamProbability(withHeaders)).isEqualTo(unshifted.spamProbability(withHeaders));
+    }
 }

@@ -114,4 +114,26 @@ class ModelFileTest {
         ModelFile.write(c.model(), out);
         return out.toByteArray();
     }
+
+    /**
+     * The copies' shift survives save and load; a file of format version 2 (before it) is still read, with the shift 0,
+     * as it behaved: an operator's model learned from feedback need not be retrained.
+     */
+    @Test
+    void theCopiesShiftIsSavedAndAVersionTwoFileReadsWithNone() throws IOException {
+        SpamClassifier trained = SampleMail.trained(20);
+        trained.model().copyShift = 1.25f;
+        byte[] v3 = bytesOf(trained);
+        assertThat(ModelFile.read(new ByteArrayInputStream(v3)).copyShift).isEqualTo(1.25f);
+
+        // Version 2: the same bytes without the shift's 4 bytes, its own version and checksum.
+        byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 8 + 4);
+        ByteBuffer.wrap(v2).putInt(8, 2);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(v2, 0, v2.length - 4);
+        ByteBuffer.wrap(v2).putInt(v2.length - 4, (int) crc.getValue());
+        SpamModel old = ModelFile.read(new ByteArrayInputStream(v2));
+        assertThat(old.copyShift).isZero();
+        assertThat(old.words.bias).isEqualTo(trained.model().words.bias);
+    }
 }
