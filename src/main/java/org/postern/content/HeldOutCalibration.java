@@ -129,7 +129,7 @@ public final class HeldOutCalibration {
             for (int i = 0; i < examples.size(); i++) {
                 if (part[i] != p) continue;
                 scores[i] = model.scoreWithSigns(examples.get(i).slots()) + offset;
-                // A copy's slots may hold the copy fact; a model of mail with headers never weighed it.
+                // The same model scores the message's copy: a fresh model's copies' shift is 0, so as it learned.
                 int at = examples.size() + i;
                 examples.get(i).copy().ifPresent(c -> scores[at] = model.scoreWithSigns(c) + offset);
             }
