@@ -137,20 +137,13 @@ public final class HeldOutCalibration {
         }).toArray(double[][]::new);
         double[] scores = new double[examples.size()];
         boolean[] labels = new boolean[examples.size()];
-        List<Double> hamTotals = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) {
             scores[i] = heldOutScores[part[i]][i];
             labels[i] = examples.get(i).spam();
-            if (!labels[i]) hamTotals.add(scores[i] - offset);
         }
-        double calibrated = Math.max(-MAX_SHIFT, Math.min(MAX_SHIFT, bestShift(scores, labels)));
-        double applied = calibrated;
-        if (calibrated > 0) {
-            // Raised only as far as leaves at most HELD_OUT_HAM_AT_JUNK of the held-out ham at SCL 5 or above.
-            applied = Math.min(calibrated, Math.max(0, upTo(hamTotals)));
-        }
-        Estimate estimate = estimate(scores, labels, applied - offset);
-        return new Shift(calibrated, applied, true, estimate, copyShift(examples, part, heldOutScores, applied, offset));
+        Fit main = fit(scores, labels, offset);
+        return new Shift(main.fitted(), main.applied(), true, main.estimate(),
+                copyShift(examples, part, heldOutScores, main.applied(), offset));
     }
 
     /** The {@link CopyShift} from the held-out models' scores of the copies, once the main shift is applied. */
@@ -167,14 +160,25 @@ public final class HeldOutCalibration {
         if (spam < MIN_PER_KIND || copyLabels.size() - spam < MIN_PER_KIND) return CopyShift.NONE;
         double[] scores = copyScores.stream().mapToDouble(Double::doubleValue).toArray();
         boolean[] labels = new boolean[scores.length];
+        for (int i = 0; i < labels.length; i++) labels[i] = copyLabels.get(i);
+        Fit copies = fit(scores, labels, offset);
+        return new CopyShift(copies.fitted(), copies.applied(), true, copies.estimate());
+    }
+
+    /** A fitted shift, what of it is applied, and how the held-out mail fares with it. */
+    private record Fit(double fitted, double applied, Estimate estimate) { }
+
+    /**
+     * The shift that best predicts the held-out {@code labels} from their {@code scores} (which include the mix
+     * {@code offset}); a shift up is raised only as far as leaves at most {@link #HELD_OUT_HAM_AT_JUNK} of the
+     * held-out ham at SCL 5 or above.
+     */
+    private static Fit fit(double[] scores, boolean[] labels, double offset) {
         List<Double> hamTotals = new ArrayList<>();
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = copyLabels.get(i);
-            if (!labels[i]) hamTotals.add(scores[i] - offset);
-        }
+        for (int i = 0; i < scores.length; i++) if (!labels[i]) hamTotals.add(scores[i] - offset);
         double fitted = Math.max(-MAX_SHIFT, Math.min(MAX_SHIFT, bestShift(scores, labels)));
         double applied = fitted > 0 ? Math.min(fitted, Math.max(0, upTo(hamTotals))) : fitted;
-        return new CopyShift(fitted, applied, true, estimate(scores, labels, applied - offset));
+        return new Fit(fitted, applied, estimate(scores, labels, applied - offset));
     }
 
     /** The largest shift up that leaves at most {@link #HELD_OUT_HAM_AT_JUNK} of these held-out ham totals at SCL 5. */

@@ -40,15 +40,7 @@ final class CorpusRun {
      * other header and no MIME structure.
      */
     static List<Item> readWithoutHeaders(Path corpus, TrainingSettings settings) throws IOException {
-        return read(corpus, settings, view -> {
-            String textOnly = "Subject: " + view.subject().replaceAll("[\\r\\n]+", " ") + "\n\n" + view.text();
-            try {
-                return MessageView.parse(new java.io.ByteArrayInputStream(textOnly.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                        ViewLimits.forClassification());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        return read(corpus, settings, MessageView::keptAsSubjectAndText);
     }
 
     private static List<Item> read(Path corpus, TrainingSettings settings, java.util.function.UnaryOperator<MessageView> as)
